@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { InitWeightsError, usageError } from '../../errors.js';
+import { generate, planOutput, type GenerateResult } from '../../generate.js';
+import { findInitializer, INITIALIZER_NAMES, paramProblem } from '../../init/table.js';
+import { builtinSpec } from '../../spec/builtin.js';
+import { DTYPES, type Dtype } from '../../spec/dtype.js';
+import { parseSpecText, resolveSpec } from '../../spec/parse.js';
+import type { Seed } from '../../spec/seed.js';
+import { shapeTuple } from '../../spec/shape.js';
+import type { WeightsSpec } from '../../spec/types.js';
+import { readAllText, type CliIO } from '../io.js';
+import { formatBytes, progressBar } from '../progress.js';
+
+/** `gen`'s options after commander has parsed and checked each flag. */
+export interface GenOptions {
+  shape?: number[];
+  spec?: string;
+  init?: string;
+  params: Record<string, number>;
+  seed?: Seed;
+  dtype?: Dtype;
+  name?: string;
+  output?: string;
+  format?: string;
+  force: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Default outputs when stdout is a terminal and no -o is given. */
+export const DEFAULT_FILE = 'weights.npy';
+export const DEFAULT_DIR = 'weights/';
+
+/** Turn the flags into one resolved spec (flag errors name the flag). */
+export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<WeightsSpec> {
+  const overrides = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.dtype ? { dtype: opts.dtype } : {}) };
+  if (opts.spec !== undefined) {
+    if (opts.shape !== undefined) throw new InitWeightsError('E_USAGE', '--shape and --spec: give one or the other, not both');
+    if (opts.init !== undefined || Object.keys(opts.params).length > 0 || opts.name !== undefined) {
+      const flags = [opts.init !== undefined ? '--init' : '', ...Object.keys(opts.params).map((p) => `--${p}`), opts.name !== undefined ? '--name' : ''].filter(Boolean);
+      throw new InitWeightsError('E_USAGE', `${flags.join(', ')}: not used with --spec (initializers and names are in the spec file)`);
+    }
+    const text = opts.spec === '-' ? await readAllText(io.stdin) : await readSpecFile(opts.spec);
+    return parseSpecText(text, opts.spec === '-' ? 'spec on stdin' : opts.spec, overrides);
+  }
+  const init = opts.init ?? 'normal';
+  const def = findInitializer(init);
+  if (def === undefined) throw usageError('--init', `must be one of ${INITIALIZER_NAMES.join(', ')}`, init);
+  for (const key of Object.keys(opts.params)) {
+    const p = def.params.find((q) => q.name === key);
+    if (p === undefined) {
+      const own = def.params.map((q) => `--${q.name}`).join(', ') || 'none';
+      throw new InitWeightsError('E_USAGE', `--${key}: does not apply to --init ${init} (its parameters: ${own})`);
+    }
+    const problem = paramProblem(p, opts.params[key]);
+    if (problem !== undefined) throw usageError(`--${key}`, problem, opts.params[key]);
+  }
+  for (const p of def.params) {
+    if (p.default === undefined && opts.params[p.name] === undefined) {
+      throw new InitWeightsError('E_USAGE', `--${p.name}: required by --init ${init}`);
+    }
+  }
+  const initializer = { type: init, ...opts.params };
+  if (opts.shape === undefined) {
+    if (opts.name !== undefined) throw new InitWeightsError('E_USAGE', '--name: names the tensor of --shape; the built-in spec names its own');
+    return resolveSpec(builtinSpec(initializer), overrides);
+  }
+  return resolveSpec({ tensors: [{ name: opts.name ?? 'weights', shape: opts.shape, initializer }] }, overrides);
+}
+
+async function readSpecFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new InitWeightsError('E_USAGE', `--spec: cannot read ${JSON.stringify(path)}: ${why}`);
+  }
+}
+
+function describeInit(t: WeightsSpec['tensors'][number]): string {
+  const ps = Object.entries(t.initializer.params).map(([k, v]) => `${k}=${v}`).join(', ');
+  return ps === '' ? t.initializer.type : `${t.initializer.type}(${ps})`;
+}
+
+/** Run `gen`: resolve the spec, pick the output, generate, and report on stderr. */
+export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal): Promise<void> {
+  const spec = await specFromOptions(opts, io);
+  let output = opts.output;
+  if (output === undefined) {
+    if (io.stdout.isTTY === true) {
+      output = spec.tensors.length > 1 && !(opts.format === 'tar') ? DEFAULT_DIR : DEFAULT_FILE;
+      if (opts.format === 'tar') output = 'weights.tar';
+    } else {
+      output = '-';
+    }
+  }
+  if (output === '-' && io.stdout.isTTY === true) {
+    throw new InitWeightsError('E_TARGET', 'refusing to write binary data to a terminal: redirect stdout (> weights.npy), pipe it, or give -o PATH');
+  }
+  planOutput(spec, output, opts.format);
+  if (spec.seedDrawn && !opts.quiet) {
+    io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
+  }
+  const widest = Math.max(...spec.tensors.map((t) => DTYPES[t.dtype].bytes));
+  const bar = opts.quiet ? undefined : progressBar(io, widest);
+  let result: GenerateResult;
+  try {
+    result = await generate({
+      spec,
+      output,
+      ...(opts.format !== undefined ? { format: opts.format } : {}),
+      force: opts.force,
+      stdout: io.stdout,
+      ...(bar ? { onProgress: bar.update } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  } finally {
+    bar?.finish();
+  }
+  if (opts.json) {
+    io.stderr.write(`${JSON.stringify(summaryJson(spec, result))}\n`);
+  } else if (!opts.quiet) {
+    io.stderr.write(summaryText(spec, result));
+  }
+}
+
+/** The machine-readable summary (`--json`). */
+export function summaryJson(spec: WeightsSpec, r: GenerateResult): Record<string, unknown> {
+  return {
+    output: r.output,
+    format: r.format,
+    layout: r.layout,
+    seed: r.seed,
+    seedDrawn: r.seedDrawn,
+    streamVersion: r.streamVersion,
+    toolVersion: r.toolVersion,
+    tensors: spec.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, initializer: { type: t.initializer.type, ...t.initializer.params }, seed: t.seed })),
+    files: r.files,
+  };
+}
+
+/** The human summary: where, how much, the sha256, then a line per tensor. */
+export function summaryText(spec: WeightsSpec, r: GenerateResult): string {
+  const bytes = r.files.reduce((s, f) => s + f.bytes, 0);
+  const where = r.layout === 'stream' ? 'stdout' : r.output;
+  const lines = [`init-weights: wrote ${where} (${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)})`];
+  if (r.layout !== 'directory' && r.files[0]) lines.push(`  sha256 ${r.files[0].sha256}`);
+  const nameW = Math.max(...spec.tensors.map((t) => t.name.length));
+  const shapeW = Math.max(...spec.tensors.map((t) => shapeTuple(t.shape).length));
+  for (const t of spec.tensors) {
+    const seed = t.seed === spec.seed ? '' : `  seed ${JSON.stringify(t.seed)}`;
+    lines.push(`  ${t.name.padEnd(nameW)}  ${t.dtype.padEnd(8)}  ${shapeTuple(t.shape).padEnd(shapeW)}  ${describeInit(t)}${seed}`);
+  }
+  lines.push(`  seed ${JSON.stringify(spec.seed)}, stream v${r.streamVersion}, init-weights ${r.toolVersion}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,101 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FORMATS } from '../formats/registry.js';
+import { INITIALIZERS } from '../init/table.js';
+import { DTYPE_NAMES, type Dtype } from '../spec/dtype.js';
+import { normalizeSeed, type Seed } from '../spec/seed.js';
+import { parseShapeFlag } from '../spec/shape.js';
+import { TOOL_VERSION } from '../version.js';
+import { DEFAULT_DIR, DEFAULT_FILE, type GenOptions } from './commands/gen.js';
+
+/* Declarations only: flags, their parsers and help. The work is in commands/. */
+
+function finiteNumber(value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number.');
+  return n;
+}
+
+function seedArg(value: string): Seed {
+  const s = normalizeSeed(value);
+  if (s === undefined) throw new InvalidArgumentError('must be an integer or a non-empty string.');
+  return s;
+}
+
+function shapeArg(value: string): number[] {
+  try {
+    return parseShapeFlag(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^--shape: /, ''));
+  }
+}
+
+const GEN_EXAMPLES = `
+Examples:
+  $ init-weights gen --mean 0 --stddev 0.05 --seed 42
+      the built-in MLP (784-128-64-10): to stdout when piped, else into ${DEFAULT_DIR}
+  $ init-weights gen --shape 784,128 --seed 42 -o kernel.npy
+  $ init-weights gen --shape 784x128 --dtype float16 --seed run-7 -o - | python3 -c \\
+      'import sys, numpy as np; print(np.load(sys.stdin.buffer).shape)'
+  $ init-weights gen --spec model.json -o weights/        a directory of .npy + manifest.json
+  $ init-weights gen --spec model.json -o weights.tar     one tar of .npy members
+
+Output: -o PATH (a file, or a directory for several tensors) or -o - for stdout. With no -o,
+stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or ${DEFAULT_DIR} (several).
+Several tensors on stdout are a tar stream of NAME.npy members (see README).
+Initializers: ${INITIALIZERS.map((d) => d.name).join(', ')}.
+Formats: ${FORMATS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
+Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error.`;
+
+/** Build the program; `onGen` runs the gen command with its typed options. */
+export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Command {
+  const program = new Command('init-weights')
+    .description('Seeded, reproducible neural-network initial weights, streamed into .npy (and tar) files.')
+    .version(TOOL_VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+
+  const gen = program
+    .command('gen')
+    .description('generate weights from a shape, a spec file, or the built-in example MLP')
+    .option('--shape <dims>', 'one tensor of this shape: 784,128 or 784x128 ("()" for a scalar)', shapeArg)
+    .option('--spec <file>', 'JSON spec of named tensors (- reads stdin); see README')
+    .addOption(new Option('--init <name>', 'initializer for --shape or the built-in kernels').choices(INITIALIZERS.map((d) => d.name)))
+    .option('--seed <seed>', 'integer or string seed (default: drawn, printed and recorded)', seedArg)
+    .addOption(new Option('--dtype <dtype>', 'element type (default float32)').choices(DTYPE_NAMES))
+    .option('--name <name>', 'tensor name for --shape (default "weights")')
+    .option('-o, --output <path>', 'file, directory (several tensors), or - for stdout')
+    .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
+    .option('--force', 'replace an existing output', false)
+    .option('--json', 'print the summary on stderr as JSON', false)
+    .option('-q, --quiet', 'print nothing on success (no summary, no progress)', false);
+  // One flag per initializer parameter, from the table.
+  const seen = new Set<string>();
+  for (const def of INITIALIZERS) {
+    for (const p of def.params) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      const users = INITIALIZERS.filter((d) => d.params.some((q) => q.name === p.name));
+      const dflt = p.default === undefined ? '' : ` (default ${p.default})`;
+      gen.option(`--${p.name} <number>`, `${p.doc}, for ${users.map((d) => d.name).join(', ')}${dflt}`, finiteNumber);
+    }
+  }
+  gen.addHelpText('after', GEN_EXAMPLES).action(async (raw: Record<string, unknown>) => {
+    const params: Record<string, number> = {};
+    for (const name of seen) if (raw[name] !== undefined) params[name] = raw[name] as number;
+    await onGen({
+      ...(raw.shape !== undefined ? { shape: raw.shape as number[] } : {}),
+      ...(raw.spec !== undefined ? { spec: raw.spec as string } : {}),
+      ...(raw.init !== undefined ? { init: raw.init as string } : {}),
+      params,
+      ...(raw.seed !== undefined ? { seed: raw.seed as Seed } : {}),
+      ...(raw.dtype !== undefined ? { dtype: raw.dtype as Dtype } : {}),
+      ...(raw.name !== undefined ? { name: raw.name as string } : {}),
+      ...(raw.output !== undefined ? { output: raw.output as string } : {}),
+      ...(raw.format !== undefined ? { format: raw.format as string } : {}),
+      force: raw.force === true,
+      json: raw.json === true,
+      quiet: raw.quiet === true,
+    });
+  });
+  return program;
+}

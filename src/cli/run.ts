@@ -1,0 +1,61 @@
+import { CommanderError } from 'commander';
+import { InitWeightsError } from '../errors.js';
+import { removeAllTempsSync } from '../stream/cleanup.js';
+import { BrokenPipeError } from '../stream/sink.js';
+import { runGen } from './commands/gen.js';
+import { processIO, type CliIO } from './io.js';
+import { buildProgram } from './program.js';
+
+/**
+ * Run the CLI with `argv` (user arguments only, no node/script) and return the exit code. This is
+ * the one place that maps errors to exit codes: 0 ok, 2 usage/spec/target, 1 runtime or I/O; a
+ * broken pipe is a reader that stopped early, not a failure, and exits 0 quietly.
+ */
+export async function run(argv: readonly string[], io: CliIO = processIO(), signal?: AbortSignal): Promise<number> {
+  const program = buildProgram((opts) => runGen(opts, io, signal));
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(`init-weights: ${s.replace(/^error: /, '')}`),
+  });
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    sub.configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`init-weights: ${s.replace(/^error: /, '')}`),
+    });
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof BrokenPipeError) return 0;
+    if (err instanceof InitWeightsError) {
+      if (err.code !== 'E_CANCELLED') io.stderr.write(`init-weights: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    io.stderr.write(`init-weights: internal error: ${e?.message ?? String(err)} (please report it; set INIT_WEIGHTS_DEBUG=1 for details)\n`);
+    if (io.env.INIT_WEIGHTS_DEBUG) io.stderr.write(`${e?.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+/** Entry point of the bin: signals clean up temp files; the exit code is set, not forced. */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(sig, () => {
+      controller.abort();
+      removeAllTempsSync();
+      process.exit(code);
+    });
+  }
+  process.exitCode = await run(process.argv.slice(2), processIO(), controller.signal);
+}

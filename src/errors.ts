@@ -1,0 +1,46 @@
+/**
+ * The one error type of init-weights. `code` is stable (scripts may match on it); `exitCode` is what
+ * the CLI exits with: 2 for a mistake in the request (flags, spec, target path), 1 for a fault while
+ * doing the work (I/O, a file that cannot be read).
+ */
+export type ErrorCode =
+  | 'E_USAGE' // a flag's value breaks its rule
+  | 'E_SPEC' // a spec field breaks its rule, or the spec is not valid JSON
+  | 'E_TARGET' // the output path cannot be used (exists, missing parent, not writable, a terminal)
+  | 'E_IO' // reading or writing failed midway
+  | 'E_CANCELLED'; // SIGINT or SIGTERM
+
+export class InitWeightsError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InitWeightsError';
+    this.code = code;
+    this.exitCode = code === 'E_IO' || code === 'E_CANCELLED' ? 1 : 2;
+  }
+}
+
+/** A spec field broke a rule: `path` is where (`tensors[1].shape[0]`), `rule` what, `value` the culprit. */
+export function specError(path: string, rule: string, value: unknown): InitWeightsError {
+  return new InitWeightsError('E_SPEC', `spec ${path}: ${rule}, got ${show(value)}`);
+}
+
+/** A flag broke a rule. */
+export function usageError(flag: string, rule: string, value: unknown): InitWeightsError {
+  return new InitWeightsError('E_USAGE', `${flag}: ${rule}, got ${show(value)}`);
+}
+
+/** Echo a user's value compactly in an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (value === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}

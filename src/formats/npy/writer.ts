@@ -1,0 +1,36 @@
+import { DTYPES } from '../../spec/dtype.js';
+import type { TensorSpec } from '../../spec/types.js';
+import type { Sink } from '../../stream/sink.js';
+import { pumpTensor } from '../../stream/pump.js';
+import type { FormatDef, WriteContext } from '../types.js';
+import { encodeNpyHeader } from './header.js';
+
+/** Header then data of one tensor as .npy, into any byte writer. */
+export async function writeNpy(
+  tensor: TensorSpec,
+  write: (chunk: Uint8Array) => Promise<void>,
+  ctx: WriteContext,
+): Promise<void> {
+  const info = DTYPES[tensor.dtype];
+  await write(encodeNpyHeader(info.npy, tensor.shape));
+  await pumpTensor(tensor, write, ctx, info.bytes);
+}
+
+/** Byte length of a tensor's .npy file. */
+export function npyByteLength(tensor: TensorSpec): number {
+  return encodeNpyHeader(DTYPES[tensor.dtype].npy, tensor.shape).length + tensor.size * DTYPES[tensor.dtype].bytes;
+}
+
+export const npyFormat: FormatDef = {
+  name: 'npy',
+  extensions: ['.npy'],
+  summary: "numpy's .npy: one tensor per file (several tensors: a directory of .npy files + manifest.json)",
+  multiTensor: false,
+  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
+  fileExtension: '.npy',
+  async write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
+    const [tensor] = tensors;
+    if (tensor === undefined || tensors.length !== 1) throw new Error('npy holds exactly one tensor');
+    await writeNpy(tensor, (c) => sink.write(c), ctx);
+  },
+};

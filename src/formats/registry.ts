@@ -1,0 +1,18 @@
+import { npyFormat } from './npy/writer.js';
+import { tarFormat } from './tar/writer.js';
+import type { FormatDef } from './types.js';
+
+/** Every output format; one line per format. */
+export const FORMATS: readonly FormatDef[] = [npyFormat, tarFormat];
+
+export const FORMAT_NAMES = FORMATS.map((f) => f.name);
+
+export function findFormat(name: string): FormatDef | undefined {
+  return FORMATS.find((f) => f.name === name);
+}
+
+/** The format whose extension ends `path` (case-insensitive), if any. */
+export function formatForPath(path: string): FormatDef | undefined {
+  const lower = path.toLowerCase();
+  return FORMATS.find((f) => f.extensions.some((e) => lower.endsWith(e)));
+}

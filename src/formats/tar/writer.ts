@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { TensorSpec } from '../../spec/types.js';
+import type { Sink } from '../../stream/sink.js';
+import { encodeManifest, type ManifestFile } from '../manifest.js';
+import { npyByteLength, writeNpy } from '../npy/writer.js';
+import type { FormatDef, WriteContext } from '../types.js';
+import { encodeTarHeader, tarEnd, tarPadding } from './header.js';
+
+/**
+ * A tar stream of NAME.npy members and a closing manifest.json: the layout of the directory output,
+ * in one stream that Python's tarfile reads from a pipe (mode 'r|'). Each member's size is known
+ * before its data is generated, so the header goes first and the data streams.
+ */
+export const tarFormat: FormatDef = {
+  name: 'tar',
+  extensions: ['.tar'],
+  summary: 'tar of NAME.npy members + manifest.json; streams through pipes (Python: tarfile mode "r|")',
+  multiTensor: true,
+  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
+  fileExtension: '.tar',
+  async write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
+    const files: ManifestFile[] = [];
+    for (const tensor of tensors) {
+      const path = `${tensor.name}.npy`;
+      const size = npyByteLength(tensor);
+      const hash = createHash('sha256');
+      let written = 0;
+      await sink.write(encodeTarHeader(path, size));
+      await writeNpy(tensor, (chunk) => {
+        hash.update(chunk);
+        written += chunk.byteLength;
+        return sink.write(chunk);
+      }, ctx);
+      if (written !== size) throw new Error(`tar member ${path}: size mismatch (declared ${size}, wrote ${written})`);
+      await sink.write(tarPadding(size));
+      files.push({ tensor: tensor.name, path, dtype: tensor.dtype, shape: tensor.shape, bytes: size, sha256: hash.digest('hex') });
+    }
+    const manifest = encodeManifest(ctx.spec, files);
+    await sink.write(encodeTarHeader('manifest.json', manifest.length));
+    await sink.write(manifest);
+    await sink.write(tarPadding(manifest.length));
+    await sink.write(tarEnd());
+  },
+};

@@ -1,0 +1,30 @@
+import type { Dtype } from '../spec/dtype.js';
+import type { TensorSpec, WeightsSpec } from '../spec/types.js';
+import type { Sink } from '../stream/sink.js';
+
+/** What every writer gets besides the tensors and the sink. */
+export interface WriteContext {
+  readonly spec: WeightsSpec;
+  /** Blocks per generated chunk (does not change the bytes). */
+  readonly chunkBlocks: number;
+  /** Called after each chunk with the number of elements it held. */
+  readonly progress: (elements: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** One output format. Adding a format is a folder under formats/ plus one line in the registry. */
+export interface FormatDef {
+  readonly name: string;
+  readonly extensions: readonly string[];
+  readonly summary: string;
+  /**
+   * Whether one file holds several tensors. When not, several tensors are written as a directory of
+   * one file per tensor plus manifest.json.
+   */
+  readonly multiTensor: boolean;
+  readonly dtypes: readonly Dtype[];
+  /** Extension of one tensor's file in the directory layout. */
+  readonly fileExtension: string;
+  /** Write the tensors (exactly one when not multiTensor) to the sink, header first. */
+  write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void>;
+}

@@ -1,0 +1,245 @@
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { InitWeightsError } from './errors.js';
+import { encodeManifest, type ManifestFile } from './formats/manifest.js';
+import { FORMAT_NAMES, FORMATS, findFormat, formatForPath } from './formats/registry.js';
+import type { FormatDef, WriteContext } from './formats/types.js';
+import { STREAM_VERSION } from './rng/stream.js';
+import type { Seed } from './spec/seed.js';
+import type { TensorSpec, WeightsSpec } from './spec/types.js';
+import { registerTemp, unregisterTemp } from './stream/cleanup.js';
+import { DEFAULT_CHUNK_BLOCKS } from './stream/generate.js';
+import { FileSink, StreamSink, tempPathFor, type Sink } from './stream/sink.js';
+import { TOOL_VERSION } from './version.js';
+
+/** What to generate and where. */
+export interface GenerateOptions {
+  readonly spec: WeightsSpec;
+  /** A file or directory path, or '-' for `stdout`. */
+  readonly output: string;
+  /** Format name (see FORMAT_NAMES); default: from the path's extension, or npy / tar for streams. */
+  readonly format?: string;
+  /** Replace an existing file, or a directory that init-weights wrote. */
+  readonly force?: boolean;
+  /** The stream for output '-' (default process.stdout). */
+  readonly stdout?: Writable;
+  /** Called as elements are generated: (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Blocks per chunk; changes memory use and speed, never the bytes. */
+  readonly chunkBlocks?: number;
+  readonly signal?: AbortSignal;
+}
+
+export type Layout = 'file' | 'directory' | 'stream';
+
+/** What was written. `files[].path` is relative to `output` for a directory. */
+export interface GenerateResult {
+  readonly output: string;
+  readonly format: string;
+  readonly layout: Layout;
+  readonly seed: Seed;
+  readonly seedDrawn: boolean;
+  readonly streamVersion: number;
+  readonly toolVersion: string;
+  readonly files: readonly ManifestFile[];
+}
+
+/** How a request maps onto a format and a layout, decided before anything is written. */
+export interface OutputPlan {
+  readonly format: FormatDef;
+  readonly layout: Layout;
+}
+
+function targetError(message: string): InitWeightsError {
+  return new InitWeightsError('E_TARGET', message);
+}
+
+/** Decide format and layout for a spec and an output, or throw a usage error naming the alternatives. */
+export function planOutput(spec: WeightsSpec, output: string, formatName?: string): OutputPlan {
+  const n = spec.tensors.length;
+  let format: FormatDef | undefined;
+  if (formatName !== undefined) {
+    format = findFormat(formatName);
+    if (format === undefined) {
+      throw new InitWeightsError('E_USAGE', `--format: must be one of ${FORMAT_NAMES.join(', ')}, got ${JSON.stringify(formatName)}`);
+    }
+  } else if (output === '-') {
+    format = findFormat(n > 1 ? 'tar' : 'npy');
+  } else {
+    format = formatForPath(output);
+    if (format === undefined && n === 1) {
+      const known = FORMATS.map((f) => f.extensions.join('/')).join(', ');
+      throw new InitWeightsError('E_USAGE', `cannot tell the format of ${JSON.stringify(output)} from its extension (known: ${known}): give --format or a path ending in one of them`);
+    }
+    format ??= findFormat('npy');
+  }
+  if (format === undefined) throw new Error('format registry is missing npy/tar');
+  for (const t of spec.tensors) {
+    if (!format.dtypes.includes(t.dtype)) {
+      const others = FORMATS.filter((f) => f.dtypes.includes(t.dtype)).map((f) => f.name);
+      throw new InitWeightsError('E_USAGE', `format ${format.name} cannot hold ${t.dtype} (tensor ${t.name}); formats that can: ${others.join(', ') || 'none'}`);
+    }
+  }
+  if (format.multiTensor || n === 1) {
+    if (!format.multiTensor && output !== '-' && output.endsWith('/')) return { format, layout: 'directory' };
+    return { format, layout: output === '-' ? 'stream' : 'file' };
+  }
+  if (output === '-') {
+    const multi = FORMATS.filter((f) => f.multiTensor).map((f) => f.name);
+    throw new InitWeightsError('E_USAGE', `${format.name} holds one tensor and the spec has ${n}: to stream them all use --format ${multi.join(' or ')}, or pick one tensor`);
+  }
+  if (formatForPath(output) === format) {
+    const multi = FORMATS.filter((f) => f.multiTensor).map((f) => `${f.extensions[0]}`);
+    throw new InitWeightsError('E_USAGE', `${output}: a ${format.name} file holds one tensor and the spec has ${n}; give a directory (like -o weights/) or a file of a format that holds several (${multi.join(', ')})`);
+  }
+  return { format, layout: 'directory' };
+}
+
+async function exists(path: string): Promise<'file' | 'directory' | 'other' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'directory' : s.isFile() ? 'file' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkParent(path: string): Promise<void> {
+  const parent = dirname(resolve(path));
+  if ((await exists(parent)) !== 'directory') throw targetError(`${path}: the directory ${parent} does not exist`);
+  try {
+    await access(parent, constants.W_OK);
+  } catch {
+    throw targetError(`${path}: the directory ${parent} is not writable`);
+  }
+}
+
+/** Check that a target can be written (before generating anything). */
+export async function checkTarget(output: string, layout: Layout, force: boolean): Promise<void> {
+  if (layout === 'stream') return;
+  const path = output.replace(/\/+$/, '') || output;
+  await checkParent(path);
+  const kind = await exists(path);
+  if (kind === undefined) return;
+  if (layout === 'file') {
+    if (kind !== 'file') throw targetError(`${path}: exists and is not a regular file`);
+    if (!force) throw targetError(`${path}: already exists; pass --force to replace it`);
+    return;
+  }
+  if (kind !== 'directory') throw targetError(`${path}: exists and is not a directory`);
+  if (!force) throw targetError(`${path}: already exists; pass --force to replace it`);
+  if (!(await writtenByUs(path))) {
+    throw targetError(`${path}: refusing to replace a directory that init-weights did not write (it has no init-weights manifest.json)`);
+  }
+}
+
+async function writtenByUs(dir: string): Promise<boolean> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { tool?: unknown };
+    return m.tool === 'init-weights';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Generate the spec's tensors into files or a stream. Nothing is left behind on failure: files are
+ * written to a temp path beside the target and renamed at the end.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const { spec, output } = options;
+  const force = options.force ?? false;
+  const plan = planOutput(spec, output, options.format);
+  await checkTarget(output, plan.layout, force);
+  const total = spec.tensors.reduce((s, t) => s + t.size, 0);
+  let done = 0;
+  const ctx: WriteContext = {
+    spec,
+    chunkBlocks: options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS,
+    progress: (elements) => {
+      done += elements;
+      options.onProgress?.(done, total);
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const base = {
+    format: plan.format.name,
+    layout: plan.layout,
+    seed: spec.seed,
+    seedDrawn: spec.seedDrawn,
+    streamVersion: STREAM_VERSION,
+    toolVersion: TOOL_VERSION,
+  };
+  if (plan.layout === 'directory') {
+    const dir = output.replace(/\/+$/, '') || output;
+    const files = await writeDirectory(dir, spec.tensors, plan.format, ctx, force);
+    return { ...base, output: dir, files };
+  }
+  const sink: Sink = plan.layout === 'stream' ? new StreamSink(options.stdout ?? process.stdout) : await FileSink.create(output);
+  const { sha256, bytes } = await writeAll(sink, plan.format, spec.tensors, ctx);
+  const files = spec.tensors.length === 1 && !plan.format.multiTensor
+    ? [fileEntry(spec.tensors[0]!, output, bytes, sha256)]
+    : [{ tensor: '*', path: output, dtype: spec.dtype, shape: [], bytes, sha256 }];
+  return { ...base, output, files };
+}
+
+function fileEntry(t: TensorSpec, path: string, bytes: number, sha256: string): ManifestFile {
+  return { tensor: t.name, path, dtype: t.dtype, shape: t.shape, bytes, sha256 };
+}
+
+async function writeAll(sink: Sink, format: FormatDef, tensors: readonly TensorSpec[], ctx: WriteContext) {
+  try {
+    await format.write(tensors, sink, ctx);
+    return await sink.close();
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
+async function writeDirectory(
+  dir: string,
+  tensors: readonly TensorSpec[],
+  format: FormatDef,
+  ctx: WriteContext,
+  force: boolean,
+): Promise<ManifestFile[]> {
+  const temp = tempPathFor(dir);
+  registerTemp(temp);
+  try {
+    await mkdir(temp);
+    const files: ManifestFile[] = [];
+    for (const t of tensors) {
+      const rel = `${t.name}${format.fileExtension}`;
+      const path = join(temp, rel);
+      await mkdir(dirname(path), { recursive: true });
+      const sink = await FileSink.create(path, { direct: true });
+      const { sha256, bytes } = await writeAll(sink, format, [t], ctx);
+      files.push(fileEntry(t, rel, bytes, sha256));
+    }
+    const manifest = encodeManifest(ctx.spec, files);
+    const ms = await FileSink.create(join(temp, 'manifest.json'), { direct: true });
+    await ms.write(manifest);
+    await ms.close();
+    if ((await exists(dir)) !== undefined) {
+      if (!force) throw targetError(`${dir}: already exists; pass --force to replace it`);
+      const trash = tempPathFor(dir);
+      registerTemp(trash);
+      await rename(dir, trash);
+      await rename(temp, dir);
+      await rm(trash, { recursive: true, force: true });
+      unregisterTemp(trash);
+    } else {
+      await rename(temp, dir);
+    }
+    unregisterTemp(temp);
+    return files;
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    unregisterTemp(temp);
+    throw err;
+  }
+}
+

@@ -1,0 +1,108 @@
+import type { Tychei } from './tychei.js';
+
+/*
+ * Standard normal sampler: the 256-layer ziggurat of Marsaglia & Tsang (2000) in the form numpy
+ * uses (numpy/random/src/distributions/distributions.c, random_standard_normal), fed by 52-bit
+ * integers. The tables are built at load time from the two published constants below.
+ */
+
+/** x coordinate of the base layer's right edge, R, for 256 layers (Marsaglia & Tsang 2000). */
+export const ZIGGURAT_R = 3.6541528853610088;
+/** Area of each layer, V, for 256 layers (Marsaglia & Tsang 2000). */
+const ZIGGURAT_V = 4.92867323399e-3;
+const INV_R = 1 / ZIGGURAT_R;
+const TWO_52 = 4503599627370496;
+
+const ki = new Float64Array(256);
+const wi = new Float64Array(256);
+const fi = new Float64Array(256);
+
+(function buildTables(): void {
+  let dn = ZIGGURAT_R;
+  let tn = dn;
+  const q = ZIGGURAT_V / Math.exp(-0.5 * dn * dn);
+  ki[0] = (dn / q) * TWO_52;
+  ki[1] = 0;
+  wi[0] = q / TWO_52;
+  wi[255] = dn / TWO_52;
+  fi[0] = 1;
+  fi[255] = Math.exp(-0.5 * dn * dn);
+  for (let i = 254; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(ZIGGURAT_V / dn + Math.exp(-0.5 * dn * dn)));
+    ki[i + 1] = (tn / dn) * TWO_52;
+    tn = dn;
+    fi[i] = Math.exp(-0.5 * dn * dn);
+    wi[i] = dn / TWO_52;
+  }
+})();
+
+/** Ziggurat tables (read-only copies), for tests and the stream spec. */
+export function zigguratTables(): { ki: Float64Array; wi: Float64Array; fi: Float64Array } {
+  return { ki: ki.slice(), wi: wi.slice(), fi: fi.slice() };
+}
+
+/** One standard normal draw in float64. Consumes two generator outputs on the fast path. */
+export function standardNormal(g: Tychei): number {
+  for (;;) {
+    const r1 = g.next() >>> 0;
+    const r2 = g.next() >>> 0;
+    const idx = r1 & 0xff;
+    const rabs = (r1 >>> 12) * 4294967296 + r2; // 52 random bits
+    let x = rabs * wi[idx]!;
+    if ((r1 & 0x100) !== 0) x = -x;
+    if (rabs < ki[idx]!) return x; // ~99.3% of draws
+    if (idx === 0) {
+      // Base layer beyond R: Marsaglia's exact tail method.
+      for (;;) {
+        const xx = -INV_R * Math.log1p(-g.nextDouble());
+        const yy = -Math.log1p(-g.nextDouble());
+        if (yy + yy > xx * xx) return (r1 & 0x100) !== 0 ? -(ZIGGURAT_R + xx) : ZIGGURAT_R + xx;
+      }
+    }
+    // Wedge: accept under the density.
+    if ((fi[idx - 1]! - fi[idx]!) * g.nextDouble() + fi[idx]! < Math.exp(-0.5 * x * x)) return x;
+  }
+}
+
+/**
+ * Fill out[start, end) with mean + stddev * z, z standard normal, computed in float64; storing into
+ * a Float32Array rounds once to nearest-even.
+ */
+export function fillNormal(
+  g: Tychei,
+  out: Float64Array | Float32Array,
+  start: number,
+  end: number,
+  mean: number,
+  stddev: number,
+): void {
+  for (let i = start; i < end; i++) {
+    let z: number;
+    // Fast path inlined; the slow path shares standardNormal's code by redrawing there.
+    const r1 = g.next() >>> 0;
+    const r2 = g.next() >>> 0;
+    const idx = r1 & 0xff;
+    const rabs = (r1 >>> 12) * 4294967296 + r2;
+    if (rabs < ki[idx]!) {
+      z = (r1 & 0x100) !== 0 ? -rabs * wi[idx]! : rabs * wi[idx]!;
+    } else {
+      z = slowPath(g, r1, rabs, idx);
+    }
+    out[i] = mean + stddev * z;
+  }
+}
+
+/** The ziggurat's rare branch for a rejected fast-path draw (r1, rabs, idx); then redraw. */
+function slowPath(g: Tychei, r1: number, rabs: number, idx: number): number {
+  const negative = (r1 & 0x100) !== 0;
+  if (idx === 0) {
+    for (;;) {
+      const xx = -INV_R * Math.log1p(-g.nextDouble());
+      const yy = -Math.log1p(-g.nextDouble());
+      if (yy + yy > xx * xx) return negative ? -(ZIGGURAT_R + xx) : ZIGGURAT_R + xx;
+    }
+  }
+  const x = rabs * wi[idx]!;
+  if ((fi[idx - 1]! - fi[idx]!) * g.nextDouble() + fi[idx]! < Math.exp(-0.5 * x * x)) return negative ? -x : x;
+  return standardNormal(g);
+}

@@ -1,0 +1,65 @@
+import { specError, usageError } from '../errors.js';
+
+/** Largest rank accepted (numpy's own limit is 64; 32 keeps headers small). */
+export const MAX_RANK = 32;
+
+/**
+ * Check a shape given as a JSON array: every dimension a non-negative safe integer, at most
+ * MAX_RANK of them, and the element count no larger than 2^53 - 1 so that every index is exact.
+ * Throws a spec error naming `path` (for example `tensors[0].shape`).
+ */
+export function checkShape(value: unknown, path: string): number[] {
+  if (!Array.isArray(value)) throw specError(path, 'must be an array of dimensions such as [784, 128]', value);
+  if (value.length > MAX_RANK) throw specError(path, `must have at most ${MAX_RANK} dimensions`, value.length);
+  const dims: number[] = [];
+  value.forEach((d: unknown, i: number) => {
+    if (typeof d !== 'number' || !Number.isFinite(d) || !Number.isInteger(d) || d < 0 || !Number.isSafeInteger(d)) {
+      throw specError(`${path}[${i}]`, 'must be a non-negative integer', d);
+    }
+    dims.push(d);
+  });
+  shapeSize(dims, path);
+  return dims;
+}
+
+/** Element count of a shape; throws when it passes 2^53 - 1. */
+export function shapeSize(dims: readonly number[], path = 'shape'): number {
+  let n = 1;
+  for (const d of dims) {
+    n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) {
+      throw specError(path, 'must have at most 2^53 - 1 elements in all', `[${dims.join(', ')}]`);
+    }
+  }
+  return n;
+}
+
+/** Parse the `--shape` flag: `784,128`, `784x128`, `5` or `` (a 0-d scalar is written `()`). */
+export function parseShapeFlag(text: string): number[] {
+  const t = text.trim();
+  if (t === '' || t === '()' || t === '[]') return [];
+  const inner = t.replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '');
+  const parts = inner.split(/\s*[,x×]\s*/).filter((p, i, all) => !(p === '' && i === all.length - 1));
+  const dims = parts.map((p) => {
+    if (!/^\d+$/.test(p)) {
+      throw usageError('--shape', 'must be non-negative integers separated by "," or "x", like 784,128', text);
+    }
+    return Number(p);
+  });
+  if (dims.length > MAX_RANK) throw usageError('--shape', `must have at most ${MAX_RANK} dimensions`, text);
+  for (const d of dims) {
+    if (!Number.isSafeInteger(d)) throw usageError('--shape', 'each dimension must be below 2^53', text);
+  }
+  let n = 1;
+  for (const d of dims) {
+    n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) throw usageError('--shape', 'must have at most 2^53 - 1 elements in all', text);
+  }
+  return dims;
+}
+
+/** `(784, 128)`, `(5,)`, `()`: Python's tuple spelling, used in messages and .npy headers. */
+export function shapeTuple(dims: readonly number[]): string {
+  if (dims.length === 1) return `(${dims[0]},)`;
+  return `(${dims.join(', ')})`;
+}

@@ -1,0 +1,159 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { InitWeightsError } from '../errors.js';
+import { registerTemp, unregisterTemp } from './cleanup.js';
+
+/** Where bytes go. `write` resolves when the sink can take more; `close` commits; `abort` undoes. */
+export interface Sink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Finish: flush, and for files, move the temp file into place. Returns the sha256 and byte count. */
+  close(): Promise<{ sha256: string; bytes: number }>;
+  /** Give up: remove anything written. Safe to call more than once, and after a failed write. */
+  abort(): Promise<void>;
+}
+
+/** The reader went away (EPIPE): not a failure of ours, the CLI exits quietly. */
+export class BrokenPipeError extends Error {
+  constructor() {
+    super('broken pipe');
+    this.name = 'BrokenPipeError';
+  }
+}
+
+function ioError(what: string, path: string, err: unknown): InitWeightsError {
+  const e = err as NodeJS.ErrnoException;
+  const reason = e.code === 'ENOSPC' ? 'no space left on the device' : e.code ?? (e.message || String(err));
+  return new InitWeightsError('E_IO', `${what} ${path}: ${reason}`, { cause: err });
+}
+
+/** A name for a temp file or directory beside `target`, hidden and unique. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * A file written through a temp file beside it and renamed into place on close; or, with
+ * `direct`, written in place (for files inside a temp directory that is itself renamed).
+ * One write is kept in flight, so generating the next chunk overlaps writing this one.
+ */
+export class FileSink implements Sink {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private pending: Promise<unknown> = Promise.resolve();
+  private failed: unknown;
+  private closed = false;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly path: string,
+    private readonly target: string,
+    private readonly direct: boolean,
+  ) {}
+
+  static async create(target: string, options: { direct?: boolean } = {}): Promise<FileSink> {
+    const direct = options.direct ?? false;
+    const path = direct ? target : tempPathFor(target);
+    if (!direct) registerTemp(path);
+    try {
+      const fh = await open(path, 'wx', 0o644);
+      return new FileSink(fh, path, target, direct);
+    } catch (err) {
+      if (!direct) unregisterTemp(path);
+      throw ioError('cannot create', path, err);
+    }
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    await this.pending;
+    if (this.failed !== undefined) throw this.failed;
+    this.hash.update(chunk);
+    this.bytes += chunk.byteLength;
+    this.pending = this.writeAll(chunk).catch((err: unknown) => {
+      this.failed = ioError('cannot write', this.target, err);
+    });
+  }
+
+  private async writeAll(chunk: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < chunk.byteLength) {
+      const { bytesWritten } = await this.fh.write(chunk, off, chunk.byteLength - off);
+      off += bytesWritten;
+    }
+  }
+
+  async close(): Promise<{ sha256: string; bytes: number }> {
+    await this.pending;
+    if (this.failed !== undefined) throw this.failed;
+    this.closed = true;
+    try {
+      await this.fh.close();
+      if (!this.direct) await rename(this.path, this.target);
+    } catch (err) {
+      await rm(this.path, { force: true });
+      throw ioError('cannot finish', this.target, err);
+    } finally {
+      if (!this.direct) unregisterTemp(this.path);
+    }
+    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+
+  async abort(): Promise<void> {
+    await this.pending.catch(() => undefined);
+    if (!this.closed) {
+      this.closed = true;
+      await this.fh.close().catch(() => undefined);
+    }
+    await rm(this.path, { force: true }).catch(() => undefined);
+    if (!this.direct) unregisterTemp(this.path);
+  }
+}
+
+/**
+ * A Node writable (stdout) as a sink: waits for 'drain' when the stream's buffer is full, so memory
+ * stays flat; turns EPIPE into BrokenPipeError.
+ */
+export class StreamSink implements Sink {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private error: unknown;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.error = err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipeError() : ioError('cannot write', 'stdout', err);
+    });
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.error !== undefined) throw this.error;
+    this.hash.update(chunk);
+    this.bytes += chunk.byteLength;
+    const ok = this.stream.write(chunk);
+    if (!ok) await this.waitDrain();
+    if (this.error !== undefined) throw this.error;
+  }
+
+  private waitDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  async close(): Promise<{ sha256: string; bytes: number }> {
+    if (this.error !== undefined) throw this.error;
+    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+
+  async abort(): Promise<void> {
+    // Nothing to undo on a stream.
+  }
+}
