@@ -59,6 +59,7 @@ function targetError(message: string): InitWeightsError {
 /** Decide format and layout for a spec and an output, or throw a usage error naming the alternatives. */
 export function planOutput(spec: WeightsSpec, output: string, formatName?: string): OutputPlan {
   const n = spec.tensors.length;
+  const dirRequested = output !== '-' && output.endsWith('/');
   let format: FormatDef | undefined;
   if (formatName !== undefined) {
     format = findFormat(formatName);
@@ -67,6 +68,8 @@ export function planOutput(spec: WeightsSpec, output: string, formatName?: strin
     }
   } else if (output === '-') {
     format = findFormat(n > 1 ? 'tar' : 'npy');
+  } else if (dirRequested) {
+    format = findFormat('npy');
   } else {
     format = formatForPath(output);
     if (format === undefined && n === 1) {
@@ -82,8 +85,13 @@ export function planOutput(spec: WeightsSpec, output: string, formatName?: strin
       throw new InitWeightsError('E_USAGE', `format ${format.name} cannot hold ${t.dtype} (tensor ${t.name}); formats that can: ${others.join(', ') || 'none'}`);
     }
   }
+  if (dirRequested) {
+    if (format.multiTensor) {
+      throw new InitWeightsError('E_USAGE', `${output}: ${format.name} writes one file holding every tensor; give a file path (like weights${format.extensions[0]})`);
+    }
+    return { format, layout: 'directory' };
+  }
   if (format.multiTensor || n === 1) {
-    if (!format.multiTensor && output !== '-' && output.endsWith('/')) return { format, layout: 'directory' };
     return { format, layout: output === '-' ? 'stream' : 'file' };
   }
   if (output === '-') {
@@ -215,7 +223,7 @@ async function writeDirectory(
       const rel = `${t.name}${format.fileExtension}`;
       const path = join(temp, rel);
       await mkdir(dirname(path), { recursive: true });
-      const sink = await FileSink.create(path, { direct: true });
+      const sink = await FileSink.create(path, { direct: true, display: join(dir, rel) });
       const { sha256, bytes } = await writeAll(sink, format, [t], ctx);
       files.push(fileEntry(t, rel, bytes, sha256));
     }

@@ -6,6 +6,11 @@ import { runGen } from './commands/gen.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
+/** Commander's error text on one line, without its own 'error: ' prefix. */
+function oneLine(s: string): string {
+  return s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+}
+
 /**
  * Run the CLI with `argv` (user arguments only, no node/script) and return the exit code. This is
  * the one place that maps errors to exit codes: 0 ok, 2 usage/spec/target, 1 runtime or I/O; a
@@ -17,14 +22,14 @@ export async function run(argv: readonly string[], io: CliIO = processIO(), sign
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(`init-weights: ${s.replace(/^error: /, '')}`),
+    outputError: (s, write) => write(`init-weights: ${oneLine(s)}\n`),
   });
   for (const sub of program.commands) {
     sub.exitOverride();
     sub.configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`init-weights: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => write(`init-weights: ${oneLine(s)}\n`),
     });
   }
   try {
@@ -57,5 +62,7 @@ export async function main(): Promise<void> {
       process.exit(code);
     });
   }
+  // With SIGXFSZ ignored, a write past the file size limit fails with EFBIG and is cleaned up.
+  process.on('SIGXFSZ', () => undefined);
   process.exitCode = await run(process.argv.slice(2), processIO(), controller.signal);
 }

@@ -3,6 +3,7 @@ import { findInitializer, INITIALIZER_NAMES, paramProblem } from '../init/table.
 import { DTYPE_NAMES, isDtype, type Dtype } from './dtype.js';
 import { drawSeed, normalizeSeed, type Seed } from './seed.js';
 import { checkShape, shapeSize } from './shape.js';
+import { findJsonError } from './json-position.js';
 import { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './types.js';
 
 /** Values given outside the spec (CLI flags) that replace its file-level fields. */
@@ -26,15 +27,14 @@ export function parseSpecText(text: string, source = 'spec', overrides: SpecOver
 }
 
 function describeJsonError(err: unknown, text: string): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  const m = /at position (\d+)/.exec(msg);
-  const base = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  if (!m) return text.trim() === '' ? 'the file is empty' : base;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  if (text.trim() === '') return 'the file is empty';
+  const found = findJsonError(text);
+  if (found === undefined) return err instanceof Error ? err.message : String(err);
+  const before = text.slice(0, found.pos);
   const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `${base} at line ${line}, column ${col}`;
+  const col = found.pos - before.lastIndexOf('\n');
+  const at = found.pos < text.length ? `found ${JSON.stringify(text[found.pos])}` : 'found the end of the text';
+  return `expected ${found.expected}, ${at} at line ${line}, column ${col}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

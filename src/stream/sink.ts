@@ -24,7 +24,15 @@ export class BrokenPipeError extends Error {
 
 function ioError(what: string, path: string, err: unknown): InitWeightsError {
   const e = err as NodeJS.ErrnoException;
-  const reason = e.code === 'ENOSPC' ? 'no space left on the device' : e.code ?? (e.message || String(err));
+  const reasons: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EFBIG: 'file too large (past the file size limit)',
+    EDQUOT: 'disk quota exceeded',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+    EIO: 'input/output error',
+  };
+  const reason = (e.code !== undefined ? reasons[e.code] : undefined) ?? e.code ?? (e.message || String(err));
   return new InitWeightsError('E_IO', `${what} ${path}: ${reason}`, { cause: err });
 }
 
@@ -50,18 +58,20 @@ export class FileSink implements Sink {
     private readonly path: string,
     private readonly target: string,
     private readonly direct: boolean,
+    /** The path named in messages (a file inside a temp directory is named by its final path). */
+    private readonly display: string,
   ) {}
 
-  static async create(target: string, options: { direct?: boolean } = {}): Promise<FileSink> {
+  static async create(target: string, options: { direct?: boolean; display?: string } = {}): Promise<FileSink> {
     const direct = options.direct ?? false;
     const path = direct ? target : tempPathFor(target);
     if (!direct) registerTemp(path);
     try {
       const fh = await open(path, 'wx', 0o644);
-      return new FileSink(fh, path, target, direct);
+      return new FileSink(fh, path, target, direct, options.display ?? target);
     } catch (err) {
       if (!direct) unregisterTemp(path);
-      throw ioError('cannot create', path, err);
+      throw ioError('cannot create', options.display ?? target, err);
     }
   }
 
@@ -71,7 +81,7 @@ export class FileSink implements Sink {
     this.hash.update(chunk);
     this.bytes += chunk.byteLength;
     this.pending = this.writeAll(chunk).catch((err: unknown) => {
-      this.failed = ioError('cannot write', this.target, err);
+      this.failed = ioError('cannot write', this.display, err);
     });
   }
 
@@ -92,7 +102,7 @@ export class FileSink implements Sink {
       if (!this.direct) await rename(this.path, this.target);
     } catch (err) {
       await rm(this.path, { force: true });
-      throw ioError('cannot finish', this.target, err);
+      throw ioError('cannot finish', this.display, err);
     } finally {
       if (!this.direct) unregisterTemp(this.path);
     }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InitWeightsError, usageError } from '../../errors.js';
-import { generate, planOutput, type GenerateResult } from '../../generate.js';
+import { checkTarget, generate, planOutput, type GenerateResult } from '../../generate.js';
 import { findInitializer, INITIALIZER_NAMES, paramProblem } from '../../init/table.js';
 import { builtinSpec } from '../../spec/builtin.js';
 import { DTYPES, type Dtype } from '../../spec/dtype.js';
@@ -98,7 +98,8 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   if (output === '-' && io.stdout.isTTY === true) {
     throw new InitWeightsError('E_TARGET', 'refusing to write binary data to a terminal: redirect stdout (> weights.npy), pipe it, or give -o PATH');
   }
-  planOutput(spec, output, opts.format);
+  const plan = planOutput(spec, output, opts.format);
+  await checkTarget(output, plan.layout, opts.force);
   if (spec.seedDrawn && !opts.quiet) {
     io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
   }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Create .venv with the Python packages the interop tests run (numpy, ml_dtypes).
+# Usage: scripts/python-env.sh            (uses PYTHON, default python3)
+# Where a local package index exists (/opt/pypi/simple), pip is pointed at it alone, so it does
+# not wait on an unreachable public index; elsewhere pip uses its own configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+PIP_ARGS=()
+if [ -z "${PIP_INDEX_URL:-}" ] && [ -d /opt/pypi/simple ]; then
+  PIP_ARGS+=(--index-url file:///opt/pypi/simple)
+  [ -d /opt/pypi-more/simple ] && PIP_ARGS+=(--extra-index-url file:///opt/pypi-more/simple)
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "${PIP_ARGS[@]}" -r requirements-interop.txt
+.venv/bin/python -c 'import numpy, ml_dtypes; print("python env ready: numpy", numpy.__version__, "ml_dtypes", ml_dtypes.__version__)'

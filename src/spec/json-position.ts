@@ -1,0 +1,107 @@
+/**
+ * Where JSON text first goes wrong, and what was expected there. V8's JSON.parse messages do not
+ * always carry a position ("Unexpected token ','"), so spec errors find it with this small scanner
+ * (RFC 8259 grammar, no values built). Returns undefined when the text is valid.
+ */
+export function findJsonError(text: string): { pos: number; expected: string } | undefined {
+  let i = 0;
+  const fail = (expected: string): never => {
+    throw { pos: i, expected };
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail('a value');
+  };
+  const string = (): void => {
+    if (text[i] !== '"') fail('a string in double quotes');
+    i++;
+    for (;;) {
+      if (i >= text.length) fail('a closing "');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) fail('no raw control characters in a string');
+      if (c === 0x5c) {
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('four hex digits after \\u');
+          i += 4;
+        } else if (e === undefined || !'"\\/bfnrt'.includes(e)) fail('a valid escape');
+      }
+      i++;
+    }
+    i++;
+  };
+  const number = (): void => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '' || m[0] === '-') fail('a value');
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        string();
+        ws();
+        if (text[i] !== ':') fail('":" after the field name');
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail('"," or "}"');
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail('"," or "]"');
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else fail('a value');
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('the end of the text');
+    return undefined;
+  } catch (err) {
+    if (typeof err === 'object' && err !== null && 'pos' in err) return err as { pos: number; expected: string };
+    throw err;
+  }
+}

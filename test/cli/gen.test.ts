@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeNpyHeader } from '../../src/formats/npy/header.js';
+import { resolveSpec } from '../../src/spec/parse.js';
+import { builtinSpec } from '../../src/spec/builtin.js';
+import { tensorChunks } from '../../src/stream/generate.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { tensor } from '../helpers/spec.js';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const npyOf = (t: ReturnType<typeof tensor>) => Buffer.concat([encodeNpyHeader('<f4', t.shape), ...tensorChunks(t)]);
+
+describe('init-weights gen', () => {
+  it('writes the same .npy bytes as the library for the same seed', async () => {
+    const r = await runCli(['gen', '--shape', '784,128', '--seed', '42', '--name', 'dense_1/kernel', '-o', tmp.path('k.npy')]);
+    expect(r.code).toBe(0);
+    const file = readFileSync(tmp.path('k.npy'));
+    expect(file).toEqual(npyOf(tensor('dense_1/kernel', [784, 128], { seed: 42 })));
+    expect(r.stderr).toContain(`sha256 ${sha(file)}`);
+  });
+
+  it('accepts 784x128 for a shape and puts the stddev and mean flags into the normal initializer', async () => {
+    const r = await runCli(['gen', '--shape', '784x128', '--mean', '1', '--stddev', '0.5', '--seed', '3', '-o', tmp.path('k.npy')]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(tmp.path('k.npy'))).toEqual(npyOf(tensor('weights', [784, 128], { seed: 3, mean: 1, stddev: 0.5 })));
+  });
+
+  it('streams one tensor to stdout as .npy when stdout is not a terminal and no -o is given', async () => {
+    const r = await runCli(['gen', '--shape', '5', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(npyOf(tensor('weights', [5], { seed: 1 })));
+    expect(r.stderr).toContain('wrote stdout');
+  });
+
+  it('writes the built-in MLP as a directory of .npy files with a manifest', async () => {
+    const r = await runCli(['gen', '--mean', '0', '--stddev', '0.05', '--seed', '42', '-o', tmp.path('w/')]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(tmp.path('w/manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ tool: 'init-weights', seed: 42, streamVersion: 1 });
+    const spec = resolveSpec(builtinSpec({ type: 'normal', mean: 0, stddev: 0.05 }), { seed: 42 });
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(spec.tensors.map((t) => `${t.name}.npy`));
+    for (const f of manifest.files) {
+      const bytes = readFileSync(tmp.path(`w/${f.path}`));
+      expect(sha(bytes)).toBe(f.sha256);
+      const t = spec.tensors.find((x) => x.name === f.tensor)!;
+      expect(bytes).toEqual(npyOf(t));
+    }
+    expect(readdirSync(tmp.dir)).toEqual(['w']);
+  });
+
+  it('writes the same directory twice byte for byte (CI fixtures)', async () => {
+    await runCli(['gen', '--seed', '9', '-o', tmp.path('a/')]);
+    await runCli(['gen', '--seed', '9', '-o', tmp.path('b/')]);
+    expect(readFileSync(tmp.path('a/manifest.json'))).toEqual(readFileSync(tmp.path('b/manifest.json')));
+  });
+
+  it('streams several tensors to stdout as a tar of NAME.npy members then manifest.json', async () => {
+    const r = await runCli(['gen', '--seed', '42']);
+    expect(r.code).toBe(0);
+    const names: string[] = [];
+    for (let off = 0; off + 512 <= r.stdout.length;) {
+      const h = r.stdout.subarray(off, off + 512);
+      if (h.every((b) => b === 0)) break;
+      const name = h.subarray(0, 100).toString().replace(/\0.*$/s, '');
+      const size = parseInt(h.subarray(124, 136).toString(), 8);
+      names.push(name);
+      off += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect(names).toEqual(['dense_1/kernel.npy', 'dense_1/bias.npy', 'dense_2/kernel.npy', 'dense_2/bias.npy', 'dense_3/kernel.npy', 'dense_3/bias.npy', 'manifest.json']);
+    expect(r.stdout.length % 512).toBe(0);
+  });
+
+  it('reads a spec from a file and from stdin, with --seed and --dtype replacing file-level values', async () => {
+    const spec = { seed: 1, tensors: [{ name: 'a', shape: [4], initializer: 'normal' }, { name: 'b', shape: [2], initializer: { type: 'constant', value: 0.5 }, dtype: 'float64' }] };
+    writeFileSync(tmp.path('s.json'), JSON.stringify(spec));
+    const fromFile = await runCli(['gen', '--spec', tmp.path('s.json'), '--seed', '8', '--dtype', 'float16', '-o', tmp.path('x.tar')]);
+    expect(fromFile.code).toBe(0);
+    const fromStdin = await runCli(['gen', '--spec', '-', '--seed', '8', '--dtype', 'float16', '--format', 'tar'], { stdin: JSON.stringify(spec) });
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toEqual(readFileSync(tmp.path('x.tar')));
+    const manifest = fromStdin.stdout.toString('latin1');
+    expect(manifest).toContain('"dtype": "float16"');
+    expect(manifest).toContain('"seed": 8');
+  });
+
+  it('prints a drawn seed on stderr and records it, so the run can be repeated', async () => {
+    const r = await runCli(['gen', '--shape', '3', '-o', tmp.path('a.npy')]);
+    const seed = /seed (\d+) \(drawn; pass --seed \1 to repeat/.exec(r.stderr)?.[1];
+    expect(seed).toBeDefined();
+    await runCli(['gen', '--shape', '3', '--seed', seed!, '-o', tmp.path('b.npy')]);
+    expect(readFileSync(tmp.path('a.npy'))).toEqual(readFileSync(tmp.path('b.npy')));
+  });
+
+  it('prints a JSON summary with --json and nothing with --quiet', async () => {
+    const j = await runCli(['gen', '--shape', '2,2', '--seed', '1', '--json', '-o', tmp.path('j.npy')]);
+    const summary = JSON.parse(j.stderr);
+    expect(summary).toMatchObject({ format: 'npy', layout: 'file', seed: 1, tensors: [{ name: 'weights', shape: [2, 2], dtype: 'float32' }] });
+    expect(summary.files[0].sha256).toBe(sha(readFileSync(tmp.path('j.npy'))));
+    const q = await runCli(['gen', '--shape', '2,2', '--seed', '1', '--quiet', '-o', tmp.path('q.npy')]);
+    expect(q.stderr).toBe('');
+  });
+
+  it('replaces an existing output only with --force', async () => {
+    await runCli(['gen', '--shape', '2', '--seed', '1', '-o', tmp.path('a.npy')]);
+    const again = await runCli(['gen', '--shape', '2', '--seed', '2', '-o', tmp.path('a.npy')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/a\.npy: already exists; pass --force to replace it/);
+    const forced = await runCli(['gen', '--shape', '2', '--seed', '2', '-o', tmp.path('a.npy'), '--force']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(tmp.path('a.npy'))).toEqual(npyOf(tensor('weights', [2], { seed: 2 })));
+  });
+
+  it('replaces a directory it wrote with --force, but never one it did not write', async () => {
+    await runCli(['gen', '--seed', '1', '-o', tmp.path('w/')]);
+    expect((await runCli(['gen', '--seed', '2', '-o', tmp.path('w/'), '--force'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(tmp.path('w/manifest.json'), 'utf8')).seed).toBe(2);
+    const r = await runCli(['gen', '--seed', '2', '-o', tmp.dir, '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace a directory that init-weights did not write/);
+  });
+
+  it('writes to weights.npy when stdout is a terminal and names it', async () => {
+    const cwd = process.cwd();
+    process.chdir(tmp.dir);
+    try {
+      const r = await runCli(['gen', '--shape', '2', '--seed', '1'], { stdoutTTY: true });
+      expect(r.code).toBe(0);
+      expect(existsSync(tmp.path('weights.npy'))).toBe(true);
+      expect(r.stderr).toContain('wrote weights.npy');
+      expect(r.stdout.length).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('never writes binary to a terminal', async () => {
+    const r = await runCli(['gen', '--shape', '2', '--seed', '1', '-o', '-'], { stdoutTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to write binary data to a terminal/);
+    expect(r.stdout.length).toBe(0);
+  });
+
+  it('shows a progress bar only when stderr is a terminal', async () => {
+    const quiet = await runCli(['gen', '--shape', '3000000', '--seed', '1', '-o', tmp.path('p.npy')]);
+    expect(quiet.stderr).not.toContain('%');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bfloat16BitsToNumber,
+  float16BitsToNumber,
+  float64ToBfloat16Bits,
+  float64ToFloat16Bits,
+} from '../../src/rng/round.js';
+
+describe('float64 to float16, rounded once to nearest-even', () => {
+  const cases: [string, number, number][] = [
+    ['one', 1, 0x3c00],
+    ['negative zero keeps its sign', -0, 0x8000],
+    ['largest finite', 65504, 0x7bff],
+    ['just below the overflow midpoint', 65519.99, 0x7bff],
+    ['the overflow midpoint rounds to infinity', 65520, 0x7c00],
+    ['a tie rounds to even (down)', 1 + 2 ** -11, 0x3c00],
+    ['a tie rounds to even (up)', 1 + 3 * 2 ** -11, 0x3c02],
+    ['just above a tie rounds up (one rounding; via float32 it would tie and go down)', 1 + 2 ** -11 + 2 ** -40, 0x3c01],
+    ['smallest subnormal', 2 ** -24, 0x0001],
+    ['half the smallest subnormal ties to zero', 2 ** -25, 0x0000],
+    ['just above half the smallest subnormal rounds up', 2 ** -25 + 2 ** -60, 0x0001],
+    ['largest subnormal', 1023 * 2 ** -24, 0x03ff],
+    ['0.1', 0.1, 0x2e66],
+    ['infinity', -Infinity, 0xfc00],
+  ];
+  for (const [label, x, bits] of cases) {
+    it(`${label}: ${x} -> 0x${bits.toString(16)}`, () => {
+      expect(float64ToFloat16Bits(x)).toBe(bits);
+    });
+  }
+  it('NaN stays NaN', () => {
+    expect(Number.isNaN(float16BitsToNumber(float64ToFloat16Bits(NaN)))).toBe(true);
+  });
+  it('every float16 value round-trips through its number', () => {
+    for (let h = 0; h < 0x10000; h++) {
+      const v = float16BitsToNumber(h);
+      if (Number.isNaN(v)) continue;
+      expect(float64ToFloat16Bits(v)).toBe(h);
+    }
+  });
+  it('midpoints between neighbours round to the even one', () => {
+    for (let h = 0x0001; h < 0x7bff; h += 37) {
+      const mid = (float16BitsToNumber(h) + float16BitsToNumber(h + 1)) / 2;
+      expect(float64ToFloat16Bits(mid)).toBe(h % 2 === 0 ? h : h + 1);
+    }
+  });
+});
+
+describe('float64 to bfloat16, rounded once to nearest-even', () => {
+  it('handles the usual values', () => {
+    expect(float64ToBfloat16Bits(1)).toBe(0x3f80);
+    expect(float64ToBfloat16Bits(-2.5)).toBe(0xc020);
+    expect(float64ToBfloat16Bits(0.1)).toBe(0x3dcd);
+    expect(float64ToBfloat16Bits(3.4e38)).toBe(0x7f80); // above the overflow midpoint
+    expect(float64ToBfloat16Bits(1e-40)).toBe(0x0001); // subnormal
+  });
+  it('rounds once: a value just above a bfloat16 tie rounds up even when float32 would land on the tie', () => {
+    const x = 1 + 2 ** -8 + 2 ** -40; // float32 rounds this to 1 + 2^-8, a tie for bfloat16
+    expect(Math.fround(x)).toBe(1 + 2 ** -8);
+    expect(float64ToBfloat16Bits(x)).toBe(0x3f81);
+    expect(float64ToBfloat16Bits(1 + 2 ** -8)).toBe(0x3f80);
+  });
+  it('every bfloat16 value round-trips through its number', () => {
+    for (let h = 0; h < 0x10000; h++) {
+      const v = bfloat16BitsToNumber(h);
+      if (Number.isNaN(v)) continue;
+      expect(float64ToBfloat16Bits(v)).toBe(h);
+    }
+  });
+});
