@@ -10,7 +10,8 @@ import { STREAM_VERSION } from './rng/stream.js';
 import type { Seed } from './spec/seed.js';
 import type { TensorSpec, WeightsSpec } from './spec/types.js';
 import { registerTemp, unregisterTemp } from './stream/cleanup.js';
-import { DEFAULT_CHUNK_BLOCKS } from './stream/generate.js';
+import { DEFAULT_CHUNK_BLOCKS, tensorChunks } from './stream/generate.js';
+import { BlockPool, defaultThreads } from './stream/pool.js';
 import { FileSink, StreamSink, tempPathFor, type Sink } from './stream/sink.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -30,6 +31,11 @@ export interface GenerateOptions {
   /** Blocks per chunk; changes memory use and speed, never the bytes. */
   readonly chunkBlocks?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Generation threads (default: every core up to 8 for large jobs, else 1). The bytes do not
+   * depend on it.
+   */
+  readonly threads?: number;
 }
 
 export type Layout = 'file' | 'directory' | 'stream';
@@ -162,10 +168,28 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const plan = planOutput(spec, output, options.format);
   await checkTarget(output, plan.layout, force);
   const total = spec.tensors.reduce((s, t) => s + t.size, 0);
+  const pool = BlockPool.create(options.threads ?? defaultThreads(total));
+  try {
+    return await generateWith(options, plan, total, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function generateWith(
+  options: GenerateOptions,
+  plan: OutputPlan,
+  total: number,
+  pool: BlockPool | undefined,
+): Promise<GenerateResult> {
+  const { spec, output } = options;
+  const force = options.force ?? false;
+  const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
   let done = 0;
   const ctx: WriteContext = {
     spec,
-    chunkBlocks: options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS,
+    chunkBlocks,
+    chunks: (t) => (pool ? pool.chunks(t, chunkBlocks) : syncChunks(t, chunkBlocks)),
     progress: (elements) => {
       done += elements;
       options.onProgress?.(done, total);
@@ -191,6 +215,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     ? [fileEntry(spec.tensors[0]!, output, bytes, sha256)]
     : [{ tensor: '*', path: output, dtype: spec.dtype, shape: [], bytes, sha256 }];
   return { ...base, output, files };
+}
+
+async function* syncChunks(t: TensorSpec, chunkBlocks: number): AsyncGenerator<Buffer> {
+  yield* tensorChunks(t, chunkBlocks);
 }
 
 function fileEntry(t: TensorSpec, path: string, bytes: number, sha256: string): ManifestFile {

@@ -15,6 +15,12 @@ function finiteNumber(value: string): number {
   return n;
 }
 
+function threadsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError('must be an integer from 1 to 256.');
+  return n;
+}
+
 function seedArg(value: string): Seed {
   const s = normalizeSeed(value);
   if (s === undefined) throw new InvalidArgumentError('must be an integer or a non-empty string.');
@@ -34,8 +40,11 @@ Examples:
   $ init-weights gen --mean 0 --stddev 0.05 --seed 42
       the built-in MLP (784-128-64-10): to stdout when piped, else into ${DEFAULT_DIR}
   $ init-weights gen --shape 784,128 --seed 42 -o kernel.npy
-  $ init-weights gen --shape 784x128 --dtype float16 --seed run-7 -o - | python3 -c \\
-      'import sys, numpy as np; print(np.load(sys.stdin.buffer).shape)'
+  $ init-weights gen --shape 784x128 --dtype float16 --seed run-7 -o - | python3 -c '
+      import sys, numpy as np
+      class Reader:                     # np.load cannot read a pipe; read_array can
+          def __init__(self, f): self.read = f.read
+      print(np.lib.format.read_array(Reader(sys.stdin.buffer)).shape)'
   $ init-weights gen --spec model.json -o weights/        a directory of .npy + manifest.json
   $ init-weights gen --spec model.json -o weights.tar     one tar of .npy members
 
@@ -65,6 +74,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Comman
     .option('--name <name>', 'tensor name for --shape (default "weights")')
     .option('-o, --output <path>', 'file, directory (several tensors), or - for stdout')
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
+    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', threadsArg)
     .option('--force', 'replace an existing output', false)
     .option('--json', 'print the summary on stderr as JSON', false)
     .option('-q, --quiet', 'print nothing on success (no summary, no progress)', false);
@@ -92,6 +102,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Comman
       ...(raw.name !== undefined ? { name: raw.name as string } : {}),
       ...(raw.output !== undefined ? { output: raw.output as string } : {}),
       ...(raw.format !== undefined ? { format: raw.format as string } : {}),
+      ...(raw.threads !== undefined ? { threads: raw.threads as number } : {}),
       force: raw.force === true,
       json: raw.json === true,
       quiet: raw.quiet === true,

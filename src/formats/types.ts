@@ -10,6 +10,8 @@ export interface WriteContext {
   /** Called after each chunk with the number of elements it held. */
   readonly progress: (elements: number) => void;
   readonly signal?: AbortSignal;
+  /** The tensor's data as little-endian byte chunks, in order (from one thread or a pool). */
+  readonly chunks: (tensor: TensorSpec) => AsyncIterable<Uint8Array>;
 }
 
 /** One output format. Adding a format is a folder under formats/ plus one line in the registry. */

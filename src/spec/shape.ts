@@ -22,16 +22,27 @@ export function checkShape(value: unknown, path: string): number[] {
   return dims;
 }
 
-/** Element count of a shape; throws when it passes 2^53 - 1. */
-export function shapeSize(dims: readonly number[], path = 'shape'): number {
+/**
+ * Product of the non-zero dimensions, or Infinity past 2^53 - 1. numpy refuses to load a shape whose
+ * non-zero dimensions multiply past its index range even when a zero makes the array empty, so the
+ * limit applies to this product, not only to the element count.
+ */
+function nonZeroProduct(dims: readonly number[]): number {
   let n = 1;
   for (const d of dims) {
+    if (d === 0) continue;
     n *= d;
-    if (n > Number.MAX_SAFE_INTEGER) {
-      throw specError(path, 'must have at most 2^53 - 1 elements in all', `[${dims.join(', ')}]`);
-    }
+    if (n > Number.MAX_SAFE_INTEGER) return Infinity;
   }
   return n;
+}
+
+/** Element count of a shape; throws when the shape (its non-zero dimensions) passes 2^53 - 1. */
+export function shapeSize(dims: readonly number[], path = 'shape'): number {
+  if (nonZeroProduct(dims) === Infinity) {
+    throw specError(path, 'must have at most 2^53 - 1 elements in all (counting non-zero dimensions)', `[${dims.join(', ')}]`);
+  }
+  return dims.includes(0) ? 0 : nonZeroProduct(dims);
 }
 
 /** Parse the `--shape` flag: `784,128`, `784x128`, `5` or `` (a 0-d scalar is written `()`). */
@@ -50,10 +61,8 @@ export function parseShapeFlag(text: string): number[] {
   for (const d of dims) {
     if (!Number.isSafeInteger(d)) throw usageError('--shape', 'each dimension must be below 2^53', text);
   }
-  let n = 1;
-  for (const d of dims) {
-    n *= d;
-    if (n > Number.MAX_SAFE_INTEGER) throw usageError('--shape', 'must have at most 2^53 - 1 elements in all', text);
+  if (nonZeroProduct(dims) === Infinity) {
+    throw usageError('--shape', 'must have at most 2^53 - 1 elements in all (counting non-zero dimensions)', text);
   }
   return dims;
 }

@@ -1,7 +1,6 @@
 import { InitWeightsError } from '../errors.js';
 import type { WriteContext } from '../formats/types.js';
 import type { TensorSpec } from '../spec/types.js';
-import { tensorChunks } from './generate.js';
 
 /** Abort with E_CANCELLED if the signal fired. */
 export function checkAborted(signal: AbortSignal | undefined): void {
@@ -18,7 +17,7 @@ export async function pumpTensor(
   ctx: WriteContext,
   elementBytes: number,
 ): Promise<void> {
-  for (const chunk of tensorChunks(tensor, ctx.chunkBlocks)) {
+  for await (const chunk of ctx.chunks(tensor)) {
     checkAborted(ctx.signal);
     await write(chunk);
     ctx.progress(chunk.byteLength / elementBytes);

@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 function bin(args: string[], options: { input?: string } = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.dir, encoding: 'buffer', input: options.input ?? '' });
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.dir, encoding: 'buffer', input: options.input ?? '', maxBuffer: 1 << 30 });
 }
 
 describe('the init-weights bin', () => {
@@ -34,6 +34,23 @@ describe('the init-weights bin', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.toString()).toBe('init-weights: spec tensors[0].shape[1]: must be a non-negative integer, got -2\n');
     expect(readdirSync(tmp.dir)).toEqual(['s.json']);
+  });
+
+  it('writes the same bytes with 1, 2 or 3 generation threads, for several tensors and odd sizes', () => {
+    const spec = JSON.stringify({ seed: 'threads', dtype: 'float16', tensors: [
+      { name: 'a', shape: [3, 1234567], initializer: 'normal' },
+      { name: 'b', shape: [70001], initializer: { type: 'normal', mean: 1, stddev: 2 }, dtype: 'float64' },
+      { name: 'c', shape: [10], initializer: 'ones' },
+    ] });
+    writeFileSync(`${tmp.dir}/s.json`, spec);
+    const outs = [1, 2, 3].map((t) => {
+      const r = bin(['gen', '--spec', 's.json', '--threads', String(t), '-q', '-o', '-']);
+      expect(r.status).toBe(0);
+      return r.stdout;
+    });
+    expect(outs[0]!.length).toBeGreaterThan(3 * 1234567 * 2);
+    expect(outs[1]!.equals(outs[0]!)).toBe(true);
+    expect(outs[2]!.equals(outs[0]!)).toBe(true);
   });
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -50,6 +50,7 @@ describe('a spec file', () => {
     ['a negative dimension', { seed: 1, tensors: [t({ shape: [3, -1] })] }, /^spec tensors\[0\]\.shape\[1\]: must be a non-negative integer, got -1$/],
     ['a fractional dimension', { seed: 1, tensors: [t({ shape: [2.5] })] }, /tensors\[0\]\.shape\[0\]: must be a non-negative integer, got 2\.5/],
     ['a string dimension', { seed: 1, tensors: [t({ shape: ['3'] })] }, /shape\[0\]: must be a non-negative integer, got "3"/],
+    ['huge dimensions around a zero (numpy cannot load them)', { seed: 1, tensors: [t({ shape: [1e6, 0, 1e6, 1e6, 1e6] })] }, /shape: must have at most 2\^53 - 1 elements in all \(counting non-zero dimensions\)/],
     ['a shape that is not a list', { seed: 1, tensors: [t({ shape: 784 })] }, /tensors\[0\]\.shape: must be an array/],
     ['an element count past 2^53', { seed: 1, tensors: [t({ shape: [2 ** 30, 2 ** 30, 2 ** 30] })] }, /shape: must have at most 2\^53 - 1 elements/],
     ['a negative stddev', { seed: 1, tensors: [t({ initializer: { type: 'normal', stddev: -1 } })] }, /initializer\.stddev: must be >= 0, got -1/],
@@ -90,7 +91,7 @@ describe('a spec file', () => {
 describe('the --shape flag', () => {
   const good: [string, number[]][] = [['784,128', [784, 128]], ['784x128', [784, 128]], ['5', [5]], ['5,', [5]], ['()', []], ['(3, 0, 2)', [3, 0, 2]], ['', []]];
   for (const [text, dims] of good) it(`reads ${JSON.stringify(text)} as ${JSON.stringify(dims)}`, () => expect(parseShapeFlag(text)).toEqual(dims));
-  for (const text of ['3,-1', '2.5', 'a,b', '1,,2', '99999999999999999999', '134217728,134217728']) {
+  for (const text of ['3,-1', '2.5', 'a,b', '1,,2', '99999999999999999999', '134217728,134217728', '1000000,0,1000000,1000000,1000000']) {
     it(`rejects ${JSON.stringify(text)}`, () => expect(() => parseShapeFlag(text)).toThrow(/^--shape: /));
   }
 });

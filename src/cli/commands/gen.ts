@@ -22,6 +22,7 @@ export interface GenOptions {
   name?: string;
   output?: string;
   format?: string;
+  threads?: number;
   force: boolean;
   json: boolean;
   quiet: boolean;
@@ -112,6 +113,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
       output,
       ...(opts.format !== undefined ? { format: opts.format } : {}),
       force: opts.force,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       stdout: io.stdout,
       ...(bar ? { onProgress: bar.update } : {}),
       ...(signal ? { signal } : {}),
