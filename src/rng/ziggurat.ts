@@ -29,7 +29,7 @@ const fi = new Float64Array(256);
   fi[255] = Math.exp(-0.5 * dn * dn);
   for (let i = 254; i >= 1; i--) {
     dn = Math.sqrt(-2 * Math.log(ZIGGURAT_V / dn + Math.exp(-0.5 * dn * dn)));
-    ki[i + 1] = (tn / dn) * TWO_52;
+    ki[i + 1] = (dn / tn) * TWO_52;
     tn = dn;
     fi[i] = Math.exp(-0.5 * dn * dn);
     wi[i] = dn / TWO_52;

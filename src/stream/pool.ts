@@ -52,7 +52,9 @@ export class BlockPool {
     if (threads < 2) return undefined;
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-    return new BlockPool(Array.from({ length: threads }, () => new Worker(url)));
+    // Workers inherit the parent's node flags; drop those that only make sense for a main script.
+    const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print|test)\b|^-[ep]$/.test(a));
+    return new BlockPool(Array.from({ length: threads }, () => new Worker(url, { execArgv })));
   }
 
   private fail(err: Error): void {
