@@ -23,6 +23,15 @@ const MEASURE = join(BENCH, 'measure.py');
 const NUMPY_GEN = join(BENCH, 'numpy_gen.py');
 const MiB = 1024 * 1024;
 
+// Case files under bench/cases/, loaded in name order.
+const CASES_DIR = join(BENCH, 'cases');
+const EXTRA_CASES = [];
+if (existsSync(CASES_DIR)) {
+  for (const f of (await import('node:fs')).readdirSync(CASES_DIR).filter((x) => x.endsWith('.mjs')).sort()) {
+    EXTRA_CASES.push((await import(join(CASES_DIR, f))).cases);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Options: flags win over environment variables, which win over defaults.
 
@@ -118,9 +127,9 @@ const TOOLS = {
   numpy: { label: 'numpy' },
 };
 
-function iwGen(o, n, output) {
+function iwGen(o, n, output, extra = []) {
   return [process.execPath, BIN, 'gen', '--shape', String(n), '--seed', o.seed, '--mean', '0', '--stddev', '0.05',
-    '-o', output, '--force', '--quiet'];
+    '-o', output, '--force', '--quiet', ...extra];
 }
 
 function buildCases(o) {
@@ -140,19 +149,25 @@ function buildCases(o) {
   for (const n of o.sizes) {
     const iwOut = join(o.outDir, `iw-${n}.npy`);
     const npOut = join(o.outDir, `np-${n}.npy`);
-    cases.push({
-      id: `npy-${n}`,
-      title: 'gen .npy float32',
-      values: n,
-      detail: 'normal(0, 0.05), seed ' + o.seed + ', written to a file',
-      commands: [
-        { tool: 'init-weights', argv: iwGen(o, n, iwOut), stdout: 'inherit', output: iwOut, expect: { fileBytes: npyBytes(n) } },
-        { tool: 'numpy', argv: [o.python, NUMPY_GEN, String(n), o.seed, '0', '0.05', npOut], stdout: 'inherit',
-          output: npOut, expect: { fileBytes: npyBytes(n) } },
-      ],
-      ratio: ['numpy', 'init-weights'],
-    });
+    // One core each (the issue's target), then init-weights with its default threads.
+    for (const [suffix, title, extra] of [['1t', 'gen .npy float32, 1 thread', ['--threads', '1']], ['auto', 'gen .npy float32, default threads', []]]) {
+      cases.push({
+        id: `npy-${n}-${suffix}`,
+        title,
+        values: n,
+        detail: 'normal(0, 0.05), seed ' + o.seed + ', written to a file',
+        commands: [
+          { tool: 'init-weights', argv: iwGen(o, n, iwOut, extra), stdout: 'inherit', output: iwOut, expect: { fileBytes: npyBytes(n) } },
+          { tool: 'numpy', argv: [o.python, NUMPY_GEN, String(n), o.seed, '0', '0.05', npOut], stdout: 'inherit',
+            output: npOut, expect: { fileBytes: npyBytes(n) } },
+        ],
+        ratio: ['numpy', 'init-weights'],
+      });
+    }
   }
+  // More rows (formats, inspect) live in bench/cases/*.mjs: each exports cases(o, kit) -> case[].
+  const kit = { BIN, ROOT, BENCH, MiB, iwGen, npyBytes, fmtBytes, join };
+  for (const extra of EXTRA_CASES) cases.push(...extra(o, kit));
   if (o.big) {
     cases.push({
       id: `stream-${o.bigN}`,
@@ -334,7 +349,7 @@ function main() {
   out.push(`- Node ${info.node}; Python ${info.python}; numpy ${info.numpy}; init-weights ${info.initWeights}`);
   out.push(`- numpy side: \`np.save(path, np.random.default_rng(${o.seed}).normal(0, 0.05, n).astype(np.float32))\` (bench/numpy_gen.py)`);
   out.push(`- init-weights side: \`init-weights gen --shape N --seed ${o.seed} --mean 0 --stddev 0.05 -o FILE.npy --force --quiet\``);
-  out.push('- Single-threaded on both sides: init-weights generates on one JS thread (no workers); numpy\'s Generator.normal, astype and np.save are single-threaded too (OMP/OPENBLAS/MKL_NUM_THREADS=1 set anyway).');
+  out.push('- numpy\'s Generator.normal, astype and np.save are single-threaded (OMP/OPENBLAS/MKL_NUM_THREADS=1 set anyway). init-weights rows say their threads: "1 thread" is the one-core comparison; "default threads" uses worker threads for large jobs (every core, up to 8; below 2^25 elements it stays on one thread). The bytes are the same either way.');
   out.push(`- Wall time of the whole process (startup included), median (min–max) of ${o.runs} counted run(s) after ${o.warmup} warm-up(s), the two tools alternated (A B A B ...); ` +
     `the ratio is median numpy time / median init-weights time (range over paired runs), >= 1 means init-weights is faster.`);
   out.push(`- Peak RSS: os.wait4 ru_maxrss of the child (bench/measure.py); floor of the method on this machine ${fmtBytes(info.rssFloor)} (/bin/true).`);

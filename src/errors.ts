@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_SPEC' // a spec field breaks its rule, or the spec is not valid JSON
   | 'E_TARGET' // the output path cannot be used (exists, missing parent, not writable, a terminal)
   | 'E_IO' // reading or writing failed midway
+  | 'E_READ' // a file to read is malformed, truncated or not a weights file (inspect)
   | 'E_CANCELLED'; // SIGINT or SIGTERM
 
 export class InitWeightsError extends Error {
@@ -18,7 +19,7 @@ export class InitWeightsError extends Error {
     super(message, options);
     this.name = 'InitWeightsError';
     this.code = code;
-    this.exitCode = code === 'E_IO' || code === 'E_CANCELLED' ? 1 : 2;
+    this.exitCode = code === 'E_IO' || code === 'E_READ' || code === 'E_CANCELLED' ? 1 : 2;
   }
 }
 

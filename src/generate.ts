@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { InitWeightsError } from './errors.js';
 import { encodeManifest, type ManifestFile } from './formats/manifest.js';
 import { FORMAT_NAMES, FORMATS, findFormat, formatForPath } from './formats/registry.js';
-import type { FormatDef, WriteContext } from './formats/types.js';
+import type { FormatDef, FormatOptions, WriteContext } from './formats/types.js';
 import { STREAM_VERSION } from './rng/stream.js';
 import type { Seed } from './spec/seed.js';
 import type { TensorSpec, WeightsSpec } from './spec/types.js';
@@ -36,9 +36,21 @@ export interface GenerateOptions {
    * depend on it.
    */
   readonly threads?: number;
+  /**
+   * Compute the sha256 of a single-file or stream output (default true). Directory and tar
+   * manifests always carry each file's sha256.
+   */
+  readonly hash?: boolean;
+  /** Options for the formats that take them (see FormatOptions). */
+  readonly formatOptions?: FormatOptions;
 }
 
 export type Layout = 'file' | 'directory' | 'stream';
+
+/** One file written; `sha256` is absent only when hashing was turned off. */
+export interface WrittenFile extends Omit<ManifestFile, 'sha256'> {
+  readonly sha256?: string;
+}
 
 /** What was written. `files[].path` is relative to `output` for a directory. */
 export interface GenerateResult {
@@ -49,7 +61,7 @@ export interface GenerateResult {
   readonly seedDrawn: boolean;
   readonly streamVersion: number;
   readonly toolVersion: string;
-  readonly files: readonly ManifestFile[];
+  readonly files: readonly WrittenFile[];
 }
 
 /** How a request maps onto a format and a layout, decided before anything is written. */
@@ -63,7 +75,18 @@ function targetError(message: string): InitWeightsError {
 }
 
 /** Decide format and layout for a spec and an output, or throw a usage error naming the alternatives. */
-export function planOutput(spec: WeightsSpec, output: string, formatName?: string): OutputPlan {
+export function planOutput(spec: WeightsSpec, output: string, formatName?: string, formatOptions: FormatOptions = {}): OutputPlan {
+  const plan = planFormat(spec, output, formatName);
+  const FLAGS: Record<keyof FormatOptions, string> = { compress: '--compress', maxShardSize: '--max-shard-size' };
+  for (const key of Object.keys(formatOptions) as (keyof FormatOptions)[]) {
+    if (formatOptions[key] === undefined || plan.format.options?.includes(key)) continue;
+    const takers = FORMATS.filter((f) => f.options?.includes(key)).map((f) => f.name);
+    throw new InitWeightsError('E_USAGE', `${FLAGS[key]}: does not apply to ${plan.format.name} output (it applies to: ${takers.join(', ') || 'no format yet'})`);
+  }
+  return plan;
+}
+
+function planFormat(spec: WeightsSpec, output: string, formatName?: string): OutputPlan {
   const n = spec.tensors.length;
   const dirRequested = output !== '-' && output.endsWith('/');
   let format: FormatDef | undefined;
@@ -165,7 +188,7 @@ async function writtenByUs(dir: string): Promise<boolean> {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { spec, output } = options;
   const force = options.force ?? false;
-  const plan = planOutput(spec, output, options.format);
+  const plan = planOutput(spec, output, options.format, options.formatOptions);
   await checkTarget(output, plan.layout, force);
   const total = spec.tensors.reduce((s, t) => s + t.size, 0);
   const pool = BlockPool.create(options.threads ?? defaultThreads(total));
@@ -189,6 +212,7 @@ async function generateWith(
   const ctx: WriteContext = {
     spec,
     chunkBlocks,
+    formatOptions: options.formatOptions ?? {},
     chunks: (t) => (pool ? pool.chunks(t, chunkBlocks) : syncChunks(t, chunkBlocks)),
     progress: (elements) => {
       done += elements;
@@ -209,11 +233,12 @@ async function generateWith(
     const files = await writeDirectory(dir, spec.tensors, plan.format, ctx, force);
     return { ...base, output: dir, files };
   }
-  const sink: Sink = plan.layout === 'stream' ? new StreamSink(options.stdout ?? process.stdout) : await FileSink.create(output);
+  const hash = options.hash ?? true;
+  const sink: Sink = plan.layout === 'stream' ? new StreamSink(options.stdout ?? process.stdout, { hash }) : await FileSink.create(output, { hash });
   const { sha256, bytes } = await writeAll(sink, plan.format, spec.tensors, ctx);
   const files = spec.tensors.length === 1 && !plan.format.multiTensor
     ? [fileEntry(spec.tensors[0]!, output, bytes, sha256)]
-    : [{ tensor: '*', path: output, dtype: spec.dtype, shape: [], bytes, sha256 }];
+    : [{ tensor: '*', path: output, dtype: spec.dtype, shape: [], bytes, ...(sha256 !== undefined ? { sha256 } : {}) }];
   return { ...base, output, files };
 }
 
@@ -221,8 +246,8 @@ async function* syncChunks(t: TensorSpec, chunkBlocks: number): AsyncGenerator<B
   yield* tensorChunks(t, chunkBlocks);
 }
 
-function fileEntry(t: TensorSpec, path: string, bytes: number, sha256: string): ManifestFile {
-  return { tensor: t.name, path, dtype: t.dtype, shape: t.shape, bytes, sha256 };
+function fileEntry(t: TensorSpec, path: string, bytes: number, sha256: string | undefined): WrittenFile {
+  return { tensor: t.name, path, dtype: t.dtype, shape: t.shape, bytes, ...(sha256 !== undefined ? { sha256 } : {}) };
 }
 
 async function writeAll(sink: Sink, format: FormatDef, tensors: readonly TensorSpec[], ctx: WriteContext) {
@@ -253,7 +278,7 @@ async function writeDirectory(
       await mkdir(dirname(path), { recursive: true });
       const sink = await FileSink.create(path, { direct: true, display: join(dir, rel) });
       const { sha256, bytes } = await writeAll(sink, format, [t], ctx);
-      files.push(fileEntry(t, rel, bytes, sha256));
+      files.push({ tensor: t.name, path: rel, dtype: t.dtype, shape: t.shape, bytes, sha256: sha256! });
     }
     const manifest = encodeManifest(ctx.spec, files);
     const ms = await FileSink.create(join(temp, 'manifest.json'), { direct: true });

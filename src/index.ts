@@ -1,6 +1,6 @@
 /** init-weights: the public API. Everything a JS/TS user may rely on is exported here, by name. */
 export { InitWeightsError, type ErrorCode } from './errors.js';
-export { generate, planOutput, type GenerateOptions, type GenerateResult, type Layout, type OutputPlan } from './generate.js';
+export { generate, planOutput, type GenerateOptions, type GenerateResult, type WrittenFile, type Layout, type OutputPlan } from './generate.js';
 export { parseSpecText, resolveSpec, resolveInitializer, specToJson, type SpecOverrides } from './spec/parse.js';
 export { builtinSpec } from './spec/builtin.js';
 export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './spec/types.js';

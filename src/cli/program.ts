@@ -6,6 +6,7 @@ import { normalizeSeed, type Seed } from '../spec/seed.js';
 import { parseShapeFlag } from '../spec/shape.js';
 import { TOOL_VERSION } from '../version.js';
 import { DEFAULT_DIR, DEFAULT_FILE, type GenOptions } from './commands/gen.js';
+import type { InspectOptions } from './commands/inspect.js';
 
 /* Declarations only: flags, their parsers and help. The work is in commands/. */
 
@@ -19,6 +20,17 @@ function threadsArg(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError('must be an integer from 1 to 256.');
   return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+
+/** "2GB", "500MB", "1.5GiB", "1048576": bytes (decimal units as Hugging Face uses them). */
+export function sizeArg(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  const unit = m ? SIZE_UNITS[m[2]!.toUpperCase()] : undefined;
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('must be a size like 2GB, 500MB or 1GiB.');
+  return bytes;
 }
 
 function seedArg(value: string): Seed {
@@ -55,8 +67,14 @@ Initializers: ${INITIALIZERS.map((d) => d.name).join(', ')}.
 Formats: ${FORMATS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
 Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error.`;
 
-/** Build the program; `onGen` runs the gen command with its typed options. */
-export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Command {
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10000) throw new InvalidArgumentError('must be an integer from 1 to 10000.');
+  return n;
+}
+
+/** Build the program; the handlers run each command with its typed options. */
+export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspect: (opts: InspectOptions) => Promise<void>): Command {
   const program = new Command('init-weights')
     .description('Seeded, reproducible neural-network initial weights, streamed into .npy (and tar) files.')
     .version(TOOL_VERSION, '-V, --version')
@@ -74,10 +92,12 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Comman
     .option('--name <name>', 'tensor name for --shape (default "weights")')
     .option('-o, --output <path>', 'file, directory (several tensors), or - for stdout')
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
+    .option('--compress', 'compress the output (formats that support it)')
+    .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
     .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', threadsArg)
     .option('--force', 'replace an existing output', false)
     .option('--json', 'print the summary on stderr as JSON', false)
-    .option('-q, --quiet', 'print nothing on success (no summary, no progress)', false);
+    .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
   // One flag per initializer parameter, from the table.
   const seen = new Set<string>();
   for (const def of INITIALIZERS) {
@@ -103,10 +123,27 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>): Comman
       ...(raw.output !== undefined ? { output: raw.output as string } : {}),
       ...(raw.format !== undefined ? { format: raw.format as string } : {}),
       ...(raw.threads !== undefined ? { threads: raw.threads as number } : {}),
+      ...(raw.compress !== undefined ? { compress: raw.compress === true } : {}),
+      ...(raw.maxShardSize !== undefined ? { maxShardSize: raw.maxShardSize as number } : {}),
       force: raw.force === true,
       json: raw.json === true,
       quiet: raw.quiet === true,
     });
   });
+  program
+    .command('inspect')
+    .description('report shape, dtype, moments, quantiles, a histogram and a fit check of a weights file')
+    .argument('<file>', 'a weights file, or - for stdin (the format is detected from its first bytes)')
+    .option('--tensor <name>', 'only this tensor (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--bins <n>', 'histogram bins (default 20)', positiveInt)
+    .option('--json', 'print the report as JSON (schema in README)', false)
+    .action(async (file: string, raw: Record<string, unknown>) => {
+      await onInspect({
+        file,
+        tensors: (raw.tensor as string[] | undefined) ?? [],
+        ...(raw.bins !== undefined ? { bins: raw.bins as number } : {}),
+        json: raw.json === true,
+      });
+    });
   return program;
 }

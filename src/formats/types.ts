@@ -2,6 +2,14 @@ import type { Dtype } from '../spec/dtype.js';
 import type { TensorSpec, WeightsSpec } from '../spec/types.js';
 import type { Sink } from '../stream/sink.js';
 
+/** Options that only some formats take; a format lists the ones it accepts in `options`. */
+export interface FormatOptions {
+  /** Compress (npz: deflate). */
+  readonly compress?: boolean;
+  /** Largest shard in bytes (safetensors: Hugging Face style shards + index). */
+  readonly maxShardSize?: number;
+}
+
 /** What every writer gets besides the tensors and the sink. */
 export interface WriteContext {
   readonly spec: WeightsSpec;
@@ -10,6 +18,7 @@ export interface WriteContext {
   /** Called after each chunk with the number of elements it held. */
   readonly progress: (elements: number) => void;
   readonly signal?: AbortSignal;
+  readonly formatOptions: FormatOptions;
   /** The tensor's data as little-endian byte chunks, in order (from one thread or a pool). */
   readonly chunks: (tensor: TensorSpec) => AsyncIterable<Uint8Array>;
 }
@@ -27,6 +36,8 @@ export interface FormatDef {
   readonly dtypes: readonly Dtype[];
   /** Extension of one tensor's file in the directory layout. */
   readonly fileExtension: string;
+  /** Which FormatOptions this format accepts (others are a usage error naming the formats that do). */
+  readonly options?: readonly (keyof FormatOptions)[];
   /** Write the tensors (exactly one when not multiTensor) to the sink, header first. */
   write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void>;
 }

@@ -8,8 +8,11 @@ import { registerTemp, unregisterTemp } from './cleanup.js';
 /** Where bytes go. `write` resolves when the sink can take more; `close` commits; `abort` undoes. */
 export interface Sink {
   write(chunk: Uint8Array): Promise<void>;
-  /** Finish: flush, and for files, move the temp file into place. Returns the sha256 and byte count. */
-  close(): Promise<{ sha256: string; bytes: number }>;
+  /**
+   * Finish: flush, and for files, move the temp file into place. Returns the byte count and the
+   * sha256 (undefined when the sink was made with `hash: false`).
+   */
+  close(): Promise<{ sha256: string | undefined; bytes: number }>;
   /** Give up: remove anything written. Safe to call more than once, and after a failed write. */
   abort(): Promise<void>;
 }
@@ -47,7 +50,7 @@ export function tempPathFor(target: string): string {
  * One write is kept in flight, so generating the next chunk overlaps writing this one.
  */
 export class FileSink implements Sink {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash | undefined;
   private bytes = 0;
   private pending: Promise<unknown> = Promise.resolve();
   private failed: unknown;
@@ -60,15 +63,18 @@ export class FileSink implements Sink {
     private readonly direct: boolean,
     /** The path named in messages (a file inside a temp directory is named by its final path). */
     private readonly display: string,
-  ) {}
+    hash: boolean,
+  ) {
+    this.hash = hash ? createHash('sha256') : undefined;
+  }
 
-  static async create(target: string, options: { direct?: boolean; display?: string } = {}): Promise<FileSink> {
+  static async create(target: string, options: { direct?: boolean; display?: string; hash?: boolean } = {}): Promise<FileSink> {
     const direct = options.direct ?? false;
     const path = direct ? target : tempPathFor(target);
     if (!direct) registerTemp(path);
     try {
       const fh = await open(path, 'wx', 0o644);
-      return new FileSink(fh, path, target, direct, options.display ?? target);
+      return new FileSink(fh, path, target, direct, options.display ?? target, options.hash ?? true);
     } catch (err) {
       if (!direct) unregisterTemp(path);
       throw ioError('cannot create', options.display ?? target, err);
@@ -78,7 +84,7 @@ export class FileSink implements Sink {
   async write(chunk: Uint8Array): Promise<void> {
     await this.pending;
     if (this.failed !== undefined) throw this.failed;
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.byteLength;
     this.pending = this.writeAll(chunk).catch((err: unknown) => {
       this.failed = ioError('cannot write', this.display, err);
@@ -93,7 +99,7 @@ export class FileSink implements Sink {
     }
   }
 
-  async close(): Promise<{ sha256: string; bytes: number }> {
+  async close(): Promise<{ sha256: string | undefined; bytes: number }> {
     await this.pending;
     if (this.failed !== undefined) throw this.failed;
     this.closed = true;
@@ -106,7 +112,7 @@ export class FileSink implements Sink {
     } finally {
       if (!this.direct) unregisterTemp(this.path);
     }
-    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+    return { sha256: this.hash?.digest('hex'), bytes: this.bytes };
   }
 
   async abort(): Promise<void> {
@@ -125,11 +131,12 @@ export class FileSink implements Sink {
  * stays flat; turns EPIPE into BrokenPipeError.
  */
 export class StreamSink implements Sink {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash | undefined;
   private bytes = 0;
   private error: unknown;
 
-  constructor(private readonly stream: Writable) {
+  constructor(private readonly stream: Writable, options: { hash?: boolean } = {}) {
+    this.hash = options.hash ?? true ? createHash('sha256') : undefined;
     stream.on('error', (err: NodeJS.ErrnoException) => {
       this.error = err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipeError() : ioError('cannot write', 'stdout', err);
     });
@@ -137,7 +144,7 @@ export class StreamSink implements Sink {
 
   async write(chunk: Uint8Array): Promise<void> {
     if (this.error !== undefined) throw this.error;
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.byteLength;
     const ok = this.stream.write(chunk);
     if (!ok) await this.waitDrain();
@@ -158,9 +165,9 @@ export class StreamSink implements Sink {
     });
   }
 
-  async close(): Promise<{ sha256: string; bytes: number }> {
+  async close(): Promise<{ sha256: string | undefined; bytes: number }> {
     if (this.error !== undefined) throw this.error;
-    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+    return { sha256: this.hash?.digest('hex'), bytes: this.bytes };
   }
 
   async abort(): Promise<void> {

@@ -36,6 +36,8 @@ const CASES: [string, string[], RegExp][] = [
   ['several tensors into one .npy file', ['-o', 'OUT/all.npy'], /a npy file holds one tensor and the spec has 6; give a directory \(like -o weights\/\) or a file of a format that holds several \(\.tar\)$/],
   ['several tensors as .npy on stdout', ['--format', 'npy', '-o', '-'], /npy holds one tensor and the spec has 6: to stream them all use --format tar/],
   ['--name with the built-in spec', ['--name', 'x'], /--name: names the tensor of --shape/],
+  ['a format option the format does not take', ['--shape', '2', '--compress', '-o', 'OUT/w.npy'], /^init-weights: --compress: does not apply to npy output \(it applies to: .*\)$/],
+  ['a bad shard size', ['--max-shard-size', '2 parsecs'], /argument '2 parsecs' is invalid\. must be a size like 2GB, 500MB or 1GiB\./],
   ['a stray argument', ['extra'], /too many arguments/],
 ];
 

@@ -23,6 +23,8 @@ export interface GenOptions {
   output?: string;
   format?: string;
   threads?: number;
+  compress?: boolean;
+  maxShardSize?: number;
   force: boolean;
   json: boolean;
   quiet: boolean;
@@ -99,7 +101,11 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   if (output === '-' && io.stdout.isTTY === true) {
     throw new InitWeightsError('E_TARGET', 'refusing to write binary data to a terminal: redirect stdout (> weights.npy), pipe it, or give -o PATH');
   }
-  const plan = planOutput(spec, output, opts.format);
+  const formatOptions = {
+    ...(opts.compress !== undefined ? { compress: opts.compress } : {}),
+    ...(opts.maxShardSize !== undefined ? { maxShardSize: opts.maxShardSize } : {}),
+  };
+  const plan = planOutput(spec, output, opts.format, formatOptions);
   await checkTarget(output, plan.layout, opts.force);
   if (spec.seedDrawn && !opts.quiet) {
     io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
@@ -113,6 +119,8 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
       output,
       ...(opts.format !== undefined ? { format: opts.format } : {}),
       force: opts.force,
+      hash: !opts.quiet || opts.json,
+      formatOptions,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       stdout: io.stdout,
       ...(bar ? { onProgress: bar.update } : {}),
@@ -148,7 +156,7 @@ export function summaryText(spec: WeightsSpec, r: GenerateResult): string {
   const bytes = r.files.reduce((s, f) => s + f.bytes, 0);
   const where = r.layout === 'stream' ? 'stdout' : r.output;
   const lines = [`init-weights: wrote ${where} (${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)})`];
-  if (r.layout !== 'directory' && r.files[0]) lines.push(`  sha256 ${r.files[0].sha256}`);
+  if (r.layout !== 'directory' && r.files[0]?.sha256 !== undefined) lines.push(`  sha256 ${r.files[0].sha256}`);
   const nameW = Math.max(...spec.tensors.map((t) => t.name.length));
   const shapeW = Math.max(...spec.tensors.map((t) => shapeTuple(t.shape).length));
   for (const t of spec.tensors) {
