@@ -68,3 +68,32 @@ describe('float64 to bfloat16, rounded once to nearest-even', () => {
     }
   });
 });
+
+describe('the fast bulk rounding', () => {
+  it('equals the one-value functions on values across every range, ties and near-ties included', async () => {
+    const { roundInto16 } = await import('../../src/rng/round.js');
+    const { Tychei } = await import('../../src/rng/tychei.js');
+    const g = Tychei.fromString('round-bulk');
+    const xs: number[] = [0, -0, NaN, Infinity, -Infinity, 65504, 65519.99, 65520, 2 ** -14, 2 ** -15, 3.3895313892515355e38, 3.4e38];
+    for (let i = 0; i < 200_000; i++) {
+      const mag = 2 ** (Math.floor(g.nextDouble() * 300) - 150);
+      xs.push((g.nextDouble() < 0.5 ? -1 : 1) * mag * (1 + g.nextDouble()));
+    }
+    for (let h = 0; h < 0xffff; h += 7) {
+      // Exact midpoints between neighbouring 16-bit values, and a hair either side.
+      for (const [toNum] of [[float16BitsToNumber], [bfloat16BitsToNumber]] as const) {
+        const mid = (toNum(h) + toNum(h + 1)) / 2;
+        if (Number.isFinite(mid)) xs.push(mid, mid * (1 + 2 ** -50), mid * (1 - 2 ** -50));
+      }
+    }
+    const src = Float64Array.from(xs);
+    for (const bfloat of [false, true]) {
+      const dst = new Uint16Array(src.length);
+      roundInto16(src, dst, bfloat);
+      const one = bfloat ? float64ToBfloat16Bits : float64ToFloat16Bits;
+      let mismatches = 0;
+      for (let i = 0; i < src.length; i++) if (dst[i] !== one(src[i]!)) mismatches++;
+      expect(mismatches).toBe(0);
+    }
+  });
+});
