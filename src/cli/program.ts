@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FORMATS } from '../formats/registry.js';
-import { INITIALIZERS } from '../init/table.js';
+import { KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
+import { INITIALIZER_NAMES, INITIALIZERS, PARAMS, paramFlag } from '../init/table.js';
 import { DTYPE_NAMES, type Dtype } from '../spec/dtype.js';
 import { normalizeSeed, type Seed } from '../spec/seed.js';
 import { parseShapeFlag } from '../spec/shape.js';
@@ -86,7 +87,8 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .description('generate weights from a shape, a spec file, or the built-in example MLP')
     .option('--shape <dims>', 'one tensor of this shape: 784,128 or 784x128 ("()" for a scalar)', shapeArg)
     .option('--spec <file>', 'JSON spec of named tensors (- reads stdin); see README')
-    .addOption(new Option('--init <name>', 'initializer for --shape or the built-in kernels').choices(INITIALIZERS.map((d) => d.name)))
+    .addOption(new Option('--init <name>', 'initializer for --shape or the built-in kernels (default normal; table in docs/initializers.md)').choices(INITIALIZER_NAMES))
+    .addOption(new Option('--layout <layout>', 'kernel layout for fans and layer shapes: keras (..., in, out) or torch (out, in, ...) (default keras)').choices(KERNEL_LAYOUTS))
     .option('--seed <seed>', 'integer or string seed (default: drawn, printed and recorded)', seedArg)
     .addOption(new Option('--dtype <dtype>', 'element type (default float32)').choices(DTYPE_NAMES))
     .option('--name <name>', 'tensor name for --shape (default "weights")')
@@ -98,25 +100,28 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .option('--force', 'replace an existing output', false)
     .option('--json', 'print the summary on stderr as JSON', false)
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
-  // One flag per initializer parameter, from the table.
-  const seen = new Set<string>();
-  for (const def of INITIALIZERS) {
-    for (const p of def.params) {
-      if (seen.has(p.name)) continue;
-      seen.add(p.name);
-      const users = INITIALIZERS.filter((d) => d.params.some((q) => q.name === p.name));
-      const dflt = p.default === undefined ? '' : ` (default ${p.default})`;
-      gen.option(`--${p.name} <number>`, `${p.doc}, for ${users.map((d) => d.name).join(', ')}${dflt}`, finiteNumber);
-    }
+  // One flag per initializer parameter, from the table: numbers, or words with their choices.
+  const paramAttrs = new Map<string, string>();
+  for (const [name, { defs, users }] of PARAMS) {
+    if (name === 'layout') continue; // orthogonal's layout parameter comes from --layout
+    const first = defs[0]!;
+    const dflt = first.default !== undefined && defs.every((d) => d.default === first.default) ? ` (default ${first.default})` : '';
+    const doc = `${[...new Set(defs.map((d) => d.doc))].join('; ')}; for ${users.join(', ')}${dflt}`;
+    const opt = first.kind === 'choice'
+      ? new Option(`${paramFlag(name)} <word>`, doc).choices([...new Set(defs.flatMap((d) => (d.kind === 'choice' ? d.choices : [])))])
+      : new Option(`${paramFlag(name)} <number>`, doc).argParser(finiteNumber);
+    gen.addOption(opt);
+    paramAttrs.set(name, opt.attributeName());
   }
   gen.addHelpText('after', GEN_EXAMPLES).action(async (raw: Record<string, unknown>) => {
-    const params: Record<string, number> = {};
-    for (const name of seen) if (raw[name] !== undefined) params[name] = raw[name] as number;
+    const params: Record<string, number | string> = {};
+    for (const [name, attr] of paramAttrs) if (raw[attr] !== undefined) params[name] = raw[attr] as number | string;
     await onGen({
       ...(raw.shape !== undefined ? { shape: raw.shape as number[] } : {}),
       ...(raw.spec !== undefined ? { spec: raw.spec as string } : {}),
       ...(raw.init !== undefined ? { init: raw.init as string } : {}),
       params,
+      ...(raw.layout !== undefined ? { layout: raw.layout as KernelLayout } : {}),
       ...(raw.seed !== undefined ? { seed: raw.seed as Seed } : {}),
       ...(raw.dtype !== undefined ? { dtype: raw.dtype as Dtype } : {}),
       ...(raw.name !== undefined ? { name: raw.name as string } : {}),

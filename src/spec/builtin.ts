@@ -1,20 +1,18 @@
 /**
  * The built-in example: the three-layer MLP of the TensorFlow article this tool grew from
- * (Dense 784→128, 128→64, 64→10), kernels from the given initializer, biases zero.
- * Kernels use Keras's layout, (inputs, units).
+ * (Dense 784→128, 128→64, 64→10), written as layers. The kernels use the given initializer (the
+ * CLI passes `--init` and its flags, normal(0, 0.05) by default, as the article does) rather than
+ * Keras's glorot_uniform; the biases keep the layout's default (zeros under --layout keras).
+ * Under --layout keras the tensors are dense_1/kernel, dense_1/bias, ... with kernels (inputs, units).
  */
 export function builtinSpec(kernelInitializer: Record<string, unknown>): Record<string, unknown> {
-  const layers: [string, number, number][] = [
-    ['dense_1', 784, 128],
-    ['dense_2', 128, 64],
-    ['dense_3', 64, 10],
-  ];
   return {
     version: 1,
-    description: 'Built-in example: MLP 784-128-64-10 (Dense kernels and zero biases)',
-    tensors: layers.flatMap(([name, inputs, units]) => [
-      { name: `${name}/kernel`, shape: [inputs, units], initializer: kernelInitializer },
-      { name: `${name}/bias`, shape: [units], initializer: 'zeros' },
-    ]),
+    description: 'Built-in example: MLP 784-128-64-10 (three dense layers)',
+    layers: [
+      { type: 'dense', input_dim: 784, units: 128, kernel_initializer: kernelInitializer },
+      { type: 'dense', units: 64, kernel_initializer: kernelInitializer },
+      { type: 'dense', units: 10, kernel_initializer: kernelInitializer },
+    ],
   };
 }

@@ -1,18 +1,21 @@
 import { InitWeightsError, specError } from '../errors.js';
-import { findInitializer, INITIALIZER_NAMES, paramProblem } from '../init/table.js';
+import { isKernelLayout, KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
+import { deriveParam, findInitializer, INITIALIZER_NAMES, paramProblem } from '../init/table.js';
 import { DTYPE_NAMES, isDtype, type Dtype } from './dtype.js';
 import { drawSeed, normalizeSeed, type Seed } from './seed.js';
 import { checkShape, shapeSize } from './shape.js';
 import { findJsonError } from './json-position.js';
+import { expandLayers } from './layers.js';
 import { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './types.js';
 
 /** Values given outside the spec (CLI flags) that replace its file-level fields. */
 export interface SpecOverrides {
   readonly seed?: Seed;
   readonly dtype?: Dtype;
+  readonly layout?: KernelLayout;
 }
 
-const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'tensors'];
+const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'layers', 'tensors'];
 const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed'];
 
 /** Parse spec JSON text; syntax errors report line and column. */
@@ -55,6 +58,11 @@ function checkSeed(value: unknown, path: string): Seed {
   return s;
 }
 
+function checkLayout(value: unknown, path: string): KernelLayout {
+  if (!isKernelLayout(value)) throw specError(path, `must be one of ${KERNEL_LAYOUTS.join(', ')}`, value);
+  return value;
+}
+
 function checkDtype(value: unknown, path: string): Dtype {
   if (!isDtype(value)) throw specError(path, `must be one of ${DTYPE_NAMES.join(', ')}`, value);
   return value;
@@ -76,36 +84,86 @@ export function checkName(value: unknown, path: string): string {
   return value;
 }
 
-/** Resolve an initializer given as a name or as { "type": name, ...params }. */
-export function resolveInitializer(value: unknown, path: string): InitializerSpec {
-  const obj: Record<string, unknown> = typeof value === 'string' ? { type: value } : isObject(value) ? value : {};
+/**
+ * Resolve an initializer given as a name or as { "type": name, ...params } for a tensor of `shape`:
+ * defaults filled in, fans (and orthogonal's layout) derived from the shape and `layout` unless
+ * given, and the rules across parameters checked. Errors name `path` and the parameter.
+ */
+export function resolveInitializer(value: unknown, path: string, shape: readonly number[] = [], layout: KernelLayout = 'keras'): InitializerSpec {
   if (typeof value !== 'string' && !isObject(value)) {
     throw specError(path, 'must be an initializer name or an object like {"type": "normal", "stddev": 0.05}', value);
   }
+  const obj: Record<string, unknown> = typeof value === 'string' ? { type: value } : value;
   const type = obj.type;
   const def = typeof type === 'string' ? findInitializer(type) : undefined;
   if (def === undefined) {
     throw specError(typeof value === 'string' ? path : `${path}.type`, `must be one of ${INITIALIZER_NAMES.join(', ')}`, type);
   }
   checkKeys(obj, ['type', ...def.params.map((p) => p.name)], path);
-  const params: Record<string, number> = {};
+  const params: Record<string, number | string> = {};
   for (const p of def.params) {
-    const v = obj[p.name] ?? p.default;
     const at = `${path}.${p.name}`;
-    if (v === undefined) throw specError(at, `is required by ${def.name}`, v);
+    let v = obj[p.name];
+    if (v === undefined) {
+      if (p.presence === 'optional') continue;
+      if (p.presence === 'required') throw specError(at, `is required by ${def.name}`, v);
+      v = p.presence === 'derived' ? deriveParam(p.name, shape, layout) : p.default;
+    }
     const problem = paramProblem(p, v);
     if (problem !== undefined) throw specError(at, problem, v);
-    params[p.name] = v as number;
+    params[p.name] = v as number | string;
   }
+  const broken = def.check?.(params, shape);
+  if (broken !== undefined) throw specError(broken.param === '' ? path : `${path}.${broken.param}`, broken.rule, broken.value);
   return { type: def.name, params };
 }
 
+/** One tensor entry before resolution, from `tensors` or expanded from `layers`, with its error paths. */
+interface Entry {
+  readonly name: unknown;
+  readonly namePath: string;
+  readonly shape: unknown;
+  readonly shapePath: string;
+  readonly initializer: unknown;
+  readonly initPath: string;
+  readonly dtype: unknown;
+  readonly dtypePath: string;
+  readonly seed: unknown;
+  readonly seedPath: string;
+  /** Where to point when the name repeats one before it. */
+  readonly where: string;
+}
+
+function tensorEntries(list: unknown): Entry[] {
+  if (!Array.isArray(list)) throw specError('tensors', 'must be a list of tensors', list);
+  return list.map((t: unknown, i: number) => {
+    const path = `tensors[${i}]`;
+    if (!isObject(t)) throw specError(path, 'must be an object with name, shape and initializer', t);
+    checkKeys(t, TENSOR_KEYS, path);
+    if (t.initializer === undefined) {
+      throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05})', undefined);
+    }
+    return {
+      name: t.name, namePath: `${path}.name`, shape: t.shape, shapePath: `${path}.shape`, initializer: t.initializer,
+      initPath: `${path}.initializer`, dtype: t.dtype, dtypePath: `${path}.dtype`, seed: t.seed, seedPath: `${path}.seed`, where: path,
+    };
+  });
+}
+
+function layerEntries(layers: unknown, layout: KernelLayout): Entry[] {
+  return expandLayers(layers, layout).map((t) => ({
+    name: t.name, namePath: t.namePath, shape: [...t.shape], shapePath: t.namePath, initializer: t.initializer, initPath: t.initPath,
+    dtype: t.dtype, dtypePath: t.dtypePath, seed: t.seed, seedPath: t.seedPath, where: t.namePath.replace(/\.name$/, ''),
+  }));
+}
+
 /**
- * Check a parsed spec object and resolve every tensor's dtype, seed and initializer.
- * Tensor fields win over file-level fields; overrides replace the file-level fields.
+ * Check a parsed spec object and resolve every tensor's dtype, seed and initializer. Tensors come
+ * from `layers` (expanded with the layout's framework defaults) then `tensors`. Tensor (and layer)
+ * fields win over file-level fields; overrides replace the file-level fields.
  */
 export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): WeightsSpec {
-  if (!isObject(raw)) throw specError('(top level)', 'must be an object with a "tensors" list', raw);
+  if (!isObject(raw)) throw specError('(top level)', 'must be an object with a "tensors" or "layers" list', raw);
   checkKeys(raw, TOP_KEYS, '');
   const version = raw.version ?? SPEC_VERSION;
   if (version !== SPEC_VERSION) {
@@ -116,28 +174,31 @@ export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): Weight
   }
   const fileDtype = overrides.dtype ?? (raw.dtype === undefined ? 'float32' : checkDtype(raw.dtype, 'dtype'));
   const givenSeed = overrides.seed ?? (raw.seed === undefined ? undefined : checkSeed(raw.seed, 'seed'));
+  const layout = overrides.layout ?? (raw.layout === undefined ? 'keras' : checkLayout(raw.layout, 'layout'));
   const fileSeed = givenSeed ?? drawSeed();
-  if (!Array.isArray(raw.tensors)) throw specError('tensors', 'must be a list of tensors', raw.tensors);
-  if (raw.tensors.length === 0) throw specError('tensors', 'must list at least one tensor', raw.tensors);
-  const seen = new Map<string, number>();
-  const tensors: TensorSpec[] = raw.tensors.map((t: unknown, i: number) => {
-    const path = `tensors[${i}]`;
-    if (!isObject(t)) throw specError(path, 'must be an object with name, shape and initializer', t);
-    checkKeys(t, TENSOR_KEYS, path);
-    const name = checkName(t.name, `${path}.name`);
+  if (raw.tensors === undefined && raw.layers === undefined) {
+    throw specError('tensors', 'must be a list of tensors (or give "layers")', undefined);
+  }
+  const entries = [
+    ...(raw.layers === undefined ? [] : layerEntries(raw.layers, layout)),
+    ...(raw.tensors === undefined ? [] : tensorEntries(raw.tensors)),
+  ];
+  if (entries.length === 0) {
+    throw specError(raw.tensors === undefined ? 'layers' : 'tensors', 'must list at least one tensor', raw.tensors ?? raw.layers);
+  }
+  const seen = new Map<string, string>();
+  const tensors: TensorSpec[] = entries.map((e) => {
+    const name = checkName(e.name, e.namePath);
     const prior = seen.get(name);
-    if (prior !== undefined) throw specError(`${path}.name`, `must be unique (tensors[${prior}] has it too)`, name);
-    seen.set(name, i);
-    const shape = checkShape(t.shape, `${path}.shape`);
-    if (t.initializer === undefined) {
-      throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05})', undefined);
-    }
-    const initializer = resolveInitializer(t.initializer, `${path}.initializer`);
-    const dtype = t.dtype === undefined ? fileDtype : checkDtype(t.dtype, `${path}.dtype`);
-    const seed = t.seed === undefined ? fileSeed : checkSeed(t.seed, `${path}.seed`);
-    return { name, shape, size: shapeSize(shape, `${path}.shape`), dtype, seed, initializer };
+    if (prior !== undefined) throw specError(e.namePath, `must be unique (${prior} has it too)`, name);
+    seen.set(name, e.where);
+    const shape = checkShape(e.shape, e.shapePath);
+    const initializer = resolveInitializer(e.initializer, e.initPath, shape, layout);
+    const dtype = e.dtype === undefined ? fileDtype : checkDtype(e.dtype, e.dtypePath);
+    const seed = e.seed === undefined ? fileSeed : checkSeed(e.seed, e.seedPath);
+    return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer };
   });
-  return { version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, tensors };
+  return { version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, layout, tensors };
 }
 
 /** The spec as JSON-ready data (resolved: every default written out), for manifests and metadata. */

@@ -1,13 +1,19 @@
+import type { KernelLayout } from '../init/fans.js';
+import type { ParamValues } from '../init/params.js';
 import type { Dtype } from './dtype.js';
 import type { Seed } from './seed.js';
 
 /** Current version of the spec file schema. */
 export const SPEC_VERSION = 1;
 
-/** An initializer with all of its parameters resolved (defaults filled in). */
+/**
+ * An initializer with all of its parameters resolved: defaults filled in, and the parameters that
+ * come from the shape (fan_in, fan_out, orthogonal's layout) written out, so that the resolved
+ * initializer alone decides the values.
+ */
 export interface InitializerSpec {
   readonly type: string;
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: ParamValues;
 }
 
 /** One tensor to generate, fully resolved. */
@@ -29,5 +35,7 @@ export interface WeightsSpec {
   /** True when no seed was given and one was drawn for this run. */
   readonly seedDrawn: boolean;
   readonly dtype: Dtype;
+  /** Kernel layout used for fans and layer shapes (spec field `layout`, or `--layout`). */
+  readonly layout: KernelLayout;
   readonly tensors: readonly TensorSpec[];
 }

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
-import { findInitializer } from '../init/table.js';
+import { fillInitializerBlock } from '../init/fill.js';
 import { bfloat16BitsToNumber as bhalf, float16BitsToNumber as half, roundInto16 } from '../rng/round.js';
-import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
+import { BLOCK_SIZE } from '../rng/stream.js';
 import { DTYPES } from '../spec/dtype.js';
 import type { TensorSpec } from '../spec/types.js';
 
@@ -10,23 +10,13 @@ const BIG_ENDIAN_HOST = endianness() === 'BE';
 /** Default elements per chunk: 4 blocks (1 MiB of float32). */
 export const DEFAULT_CHUNK_BLOCKS = 4;
 
-function initializerOf(tensor: TensorSpec) {
-  const def = findInitializer(tensor.initializer.type);
-  if (def === undefined) throw new Error(`unknown initializer ${tensor.initializer.type}`);
-  return def;
-}
-
 /**
  * Values of block `block` of a tensor, in float64 or straight into a Float32Array (one rounding).
  * `out` holds at least the block's element count; the block's values depend only on
- * (stream version, seed, name, block).
+ * (stream version, seed, name, block) and the initializer.
  */
 export function fillBlock(tensor: TensorSpec, block: number, out: Float64Array | Float32Array): number {
-  const def = initializerOf(tensor);
-  const count = Math.min(BLOCK_SIZE, tensor.size - block * BLOCK_SIZE);
-  const g = def.random ? blockGenerator(tensor.seed, tensor.name, block) : undefined;
-  def.fill(tensor.initializer.params, g, out, 0, count);
-  return count;
+  return fillInitializerBlock(tensor, block, out);
 }
 
 function swapBytes(bytes: Uint8Array, width: number): void {

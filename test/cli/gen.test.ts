@@ -152,3 +152,87 @@ describe('init-weights gen', () => {
     expect(quiet.stderr).not.toContain('%');
   });
 });
+
+describe('gen: the built-in spec and the initializers', () => {
+  /** sha256 of the built-in's .npy files for `gen --seed 42` before the built-in became layers (stream v1). */
+  const BUILTIN_SHA = {
+    'dense_1/kernel.npy': 'b942d3e28f4067f2ee2679322127a309c42a0edd0ebcdaaa1c3a3185e86cb6fc',
+    'dense_1/bias.npy': 'bbfaf67af7b5d758f23d9f646ce52f9ee3e7fd28616a7dbcacbe13484c12e824',
+    'dense_3/kernel.npy': 'f3afa414f7b09edc8eef1cc00d5d607d38908829570912238736a5c8803b5e88',
+  };
+
+  it('the headline command still gives normal(0, 0.05) kernels and zero biases, byte for byte as before', async () => {
+    const r = await runCli(['gen', '--mean', '0', '--stddev', '0.05', '--seed', '42', '-o', tmp.path('w/')]);
+    expect(r.code).toBe(0);
+    for (const [file, digest] of Object.entries(BUILTIN_SHA)) expect(sha(readFileSync(tmp.path(`w/${file}`))), file).toBe(digest);
+    expect(r.stderr).toMatch(/dense_1\/kernel +float32 +\(784, 128\) +normal\(mean=0, stddev=0\.05\)/);
+  });
+
+  it('--init gives the built-in kernels another initializer, with fans from their shapes', async () => {
+    const r = await runCli(['gen', '--init', 'glorot_uniform', '--seed', '42', '-o', tmp.path('w/')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/dense_2\/kernel +float32 +\(128, 64\) +glorot_uniform\(fan_in=128, fan_out=64\)/);
+    expect(r.stderr).toMatch(/dense_2\/bias +float32 +\(64,\) +zeros/);
+  });
+
+  it('--layout torch gives the built-in torch names, (out, in) weights and torch bias defaults', async () => {
+    const r = await runCli(['gen', '--layout', 'torch', '--seed', '42', '-o', tmp.path('w/')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/0\.weight +float32 +\(128, 784\) +normal\(mean=0, stddev=0\.05\)/);
+    expect(r.stderr).toMatch(/2\.bias +float32 +\(10,\) +uniform\(minval=-0\.125, maxval=0\.125\)/);
+  });
+
+  it('word flags (--mode, --distribution) and number flags reach the initializer, and the bytes are the library\'s', async () => {
+    const args = ['gen', '--shape', '3,3,16,32', '--init', 'variance_scaling', '--scale', '2', '--mode', 'fan_avg', '--distribution', 'uniform', '--seed', '5', '-o', tmp.path('k.npy')];
+    const r = await runCli(args);
+    expect(r.code).toBe(0);
+    const t = tensor('weights', [3, 3, 16, 32], { seed: 5, initializer: { type: 'variance_scaling', scale: 2, mode: 'fan_avg', distribution: 'uniform' } });
+    expect(readFileSync(tmp.path('k.npy'))).toEqual(npyOf(t));
+  });
+
+  it('--layout changes the fans of --shape, and --fan-in replaces them', async () => {
+    const keras = await runCli(['gen', '--shape', '64,32,3,3', '--init', 'he_uniform', '--seed', '1', '-o', tmp.path('a.npy')]);
+    expect(keras.stderr).toContain('he_uniform(fan_in=6144, fan_out=6144)');
+    const torch = await runCli(['gen', '--shape', '64,32,3,3', '--init', 'he_uniform', '--layout', 'torch', '--seed', '1', '-o', tmp.path('b.npy')]);
+    expect(torch.stderr).toContain('he_uniform(fan_in=288, fan_out=576)');
+    const given = await runCli(['gen', '--shape', '4,4', '--init', 'he_uniform', '--fan-in', '6', '--seed', '1', '-o', tmp.path('c.npy')]);
+    expect(given.stderr).toContain('he_uniform(fan_in=6, fan_out=4)');
+  });
+
+  for (const [what, args, message] of [
+    ['a word outside the initializer\'s choices', ['--shape', '4,4', '--init', 'kaiming_normal', '--mode', 'fan_avg'], /^init-weights: --mode: must be one of fan_in, fan_out, got "fan_avg"\n$/],
+    ['a word no initializer knows', ['--shape', '4,4', '--init', 'variance_scaling', '--distribution', 'cauchy'], /argument 'cauchy' is invalid\. Allowed choices are truncated_normal, untruncated_normal, uniform\./],
+    ['orthogonal on a vector', ['--shape', '5', '--init', 'orthogonal'], /^init-weights: --init orthogonal: orthogonal needs a shape of rank 2 or more .*, got \[5\]\n$/],
+    ['orthogonal past its size limit', ['--shape', '8192,4096', '--init', 'orthogonal'], /^init-weights: --init orthogonal: orthogonal holds the whole matrix in memory: at most 2\^24 = 16777216 elements, this is 8192 x 4096, got \[8192,4096\]\n$/],
+    ['uniform bounds the wrong way round', ['--shape', '4', '--init', 'uniform', '--minval', '1', '--maxval', '0'], /^init-weights: --maxval: must be >= minval \(1\), got 0\n$/],
+  ] as const) {
+    it(`rejects ${what} with one line and exit 2`, async () => {
+      const r = await runCli(['gen', ...args, '--seed', '1', '-o', tmp.path('x.npy')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(tmp.path('x.npy'))).toBe(false);
+    });
+  }
+});
+
+describe('gen: initializers that need the whole tensor (orthogonal, identity)', () => {
+  // These pass once src/stream/generate.ts's fillBlock hands the block's position to the
+  // initializer (fillInitializerBlock in src/init/fill.ts); see docs/initializers.md.
+  it('orthogonal through the CLI writes the library\'s orthogonal matrix', async () => {
+    const r = await runCli(['gen', '--shape', '300,400', '--init', 'orthogonal', '--gain', '2', '--seed', '3', '--dtype', 'float64', '-o', tmp.path('o.npy')]);
+    expect(r.stderr).toContain('orthogonal(gain=2, layout=keras)');
+    expect(r.code).toBe(0);
+    const { initializerValues } = await import('../../src/init/fill.js');
+    const t = tensor('weights', [300, 400], { seed: 3, dtype: 'float64', initializer: { type: 'orthogonal', gain: 2 } });
+    const bytes = readFileSync(tmp.path('o.npy'));
+    const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 300 * 400 * 8, bytes.byteOffset + bytes.length));
+    expect(data).toEqual(initializerValues(t));
+  });
+
+  it('identity through the CLI writes gain on the diagonal', async () => {
+    const r = await runCli(['gen', '--shape', '2,3', '--init', 'identity', '--gain', '5', '--dtype', 'float64', '--seed', '1', '-o', tmp.path('i.npy')]);
+    expect(r.code).toBe(0);
+    const bytes = readFileSync(tmp.path('i.npy'));
+    expect(Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 48, bytes.byteOffset + bytes.length)))).toEqual([5, 0, 0, 0, 5, 0]);
+  });
+});

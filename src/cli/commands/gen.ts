@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { InitWeightsError, usageError } from '../../errors.js';
 import { checkTarget, generate, planOutput, type GenerateResult } from '../../generate.js';
-import { findInitializer, INITIALIZER_NAMES, paramProblem } from '../../init/table.js';
+import type { KernelLayout } from '../../init/fans.js';
+import { findInitializer, INITIALIZER_NAMES, paramProblem, paramFlag } from '../../init/table.js';
 import { builtinSpec } from '../../spec/builtin.js';
 import { DTYPES, type Dtype } from '../../spec/dtype.js';
 import { parseSpecText, resolveSpec } from '../../spec/parse.js';
@@ -16,7 +17,9 @@ export interface GenOptions {
   shape?: number[];
   spec?: string;
   init?: string;
-  params: Record<string, number>;
+  /** Initializer parameters from their flags, by spec name (fan_in, not fan-in). */
+  params: Record<string, number | string>;
+  layout?: KernelLayout;
   seed?: Seed;
   dtype?: Dtype;
   name?: string;
@@ -36,11 +39,15 @@ export const DEFAULT_DIR = 'weights/';
 
 /** Turn the flags into one resolved spec (flag errors name the flag). */
 export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<WeightsSpec> {
-  const overrides = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.dtype ? { dtype: opts.dtype } : {}) };
+  const overrides = {
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.dtype ? { dtype: opts.dtype } : {}),
+    ...(opts.layout ? { layout: opts.layout } : {}),
+  };
   if (opts.spec !== undefined) {
     if (opts.shape !== undefined) throw new InitWeightsError('E_USAGE', '--shape and --spec: give one or the other, not both');
     if (opts.init !== undefined || Object.keys(opts.params).length > 0 || opts.name !== undefined) {
-      const flags = [opts.init !== undefined ? '--init' : '', ...Object.keys(opts.params).map((p) => `--${p}`), opts.name !== undefined ? '--name' : ''].filter(Boolean);
+      const flags = [opts.init !== undefined ? '--init' : '', ...Object.keys(opts.params).map(paramFlag), opts.name !== undefined ? '--name' : ''].filter(Boolean);
       throw new InitWeightsError('E_USAGE', `${flags.join(', ')}: not used with --spec (initializers and names are in the spec file)`);
     }
     const text = opts.spec === '-' ? await readAllText(io.stdin) : await readSpecFile(opts.spec);
@@ -52,23 +59,35 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Weig
   for (const key of Object.keys(opts.params)) {
     const p = def.params.find((q) => q.name === key);
     if (p === undefined) {
-      const own = def.params.map((q) => `--${q.name}`).join(', ') || 'none';
-      throw new InitWeightsError('E_USAGE', `--${key}: does not apply to --init ${init} (its parameters: ${own})`);
+      const own = def.params.map((q) => paramFlag(q.name)).join(', ') || 'none';
+      throw new InitWeightsError('E_USAGE', `${paramFlag(key)}: does not apply to --init ${init} (its parameters: ${own})`);
     }
     const problem = paramProblem(p, opts.params[key]);
-    if (problem !== undefined) throw usageError(`--${key}`, problem, opts.params[key]);
+    if (problem !== undefined) throw usageError(paramFlag(key), problem, opts.params[key]);
   }
   for (const p of def.params) {
-    if (p.default === undefined && opts.params[p.name] === undefined) {
-      throw new InitWeightsError('E_USAGE', `--${p.name}: required by --init ${init}`);
+    if (p.presence === 'required' && opts.params[p.name] === undefined) {
+      throw new InitWeightsError('E_USAGE', `${paramFlag(p.name)}: required by --init ${init}`);
     }
   }
   const initializer = { type: init, ...opts.params };
-  if (opts.shape === undefined) {
-    if (opts.name !== undefined) throw new InitWeightsError('E_USAGE', '--name: names the tensor of --shape; the built-in spec names its own');
-    return resolveSpec(builtinSpec(initializer), overrides);
+  const spec = opts.shape === undefined ? builtinSpec(initializer) : { tensors: [{ name: opts.name ?? 'weights', shape: opts.shape, initializer }] };
+  if (opts.shape === undefined && opts.name !== undefined) {
+    throw new InitWeightsError('E_USAGE', '--name: names the tensor of --shape; the built-in spec names its own');
   }
-  return resolveSpec({ tensors: [{ name: opts.name ?? 'weights', shape: opts.shape, initializer }] }, overrides);
+  try {
+    return resolveSpec(spec, overrides);
+  } catch (err) {
+    // The spec here is made of flags: point at the flag, not at a spec path the user never wrote.
+    if (err instanceof InitWeightsError && err.code === 'E_SPEC') {
+      const m = /^spec (?:tensors\[0\]|layers\[\d+\])\.(?:initializer|kernel_initializer)(?:\.(\w+))?: (.*)$/.exec(err.message);
+      if (m !== null) {
+        const flag = m[1] === undefined ? `--init ${init}` : paramFlag(m[1]);
+        throw new InitWeightsError('E_USAGE', `${flag}: ${m[2]}`);
+      }
+    }
+    throw err;
+  }
 }
 
 async function readSpecFile(path: string): Promise<string> {

@@ -1,0 +1,26 @@
+import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
+import type { TensorSpec } from '../spec/types.js';
+import { findInitializer } from './table.js';
+
+/**
+ * Values of block `block` of a tensor, in float64 or straight into a Float32Array (one rounding),
+ * for every initializer, positional ones (orthogonal, identity) included. Returns the block's element
+ * count. This is what the stream's `fillBlock` should call.
+ */
+export function fillInitializerBlock(tensor: TensorSpec, block: number, out: Float64Array | Float32Array): number {
+  const def = findInitializer(tensor.initializer.type);
+  if (def === undefined) throw new Error(`internal: unknown initializer ${tensor.initializer.type}`);
+  const count = Math.min(BLOCK_SIZE, tensor.size - block * BLOCK_SIZE);
+  const g = def.random && !def.positional ? blockGenerator(tensor.seed, tensor.name, block) : undefined;
+  def.fill(tensor.initializer.params, g, out, 0, count, { tensor, block });
+  return count;
+}
+
+/** All of a tensor's values in float64 (before rounding to its dtype): for tests and small tensors. */
+export function initializerValues(tensor: TensorSpec): Float64Array {
+  const out = new Float64Array(tensor.size);
+  for (let b = 0; b * BLOCK_SIZE < tensor.size; b++) {
+    fillInitializerBlock(tensor, b, out.subarray(b * BLOCK_SIZE, Math.min(tensor.size, (b + 1) * BLOCK_SIZE)));
+  }
+  return out;
+}
