@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { InitWeightsError } from './errors.js';
 import { encodeManifest, type ManifestFile } from './formats/manifest.js';
 import { FORMAT_NAMES, FORMATS, findFormat, formatForPath } from './formats/registry.js';
-import type { FormatDef, FormatOptions, WriteContext } from './formats/types.js';
+import type { FormatDef, FormatOptions, SplitPart, SplitPlan, WriteContext } from './formats/types.js';
 import { STREAM_VERSION } from './rng/stream.js';
 import type { Seed } from './spec/seed.js';
 import type { TensorSpec, WeightsSpec } from './spec/types.js';
@@ -68,6 +68,8 @@ export interface GenerateResult {
 export interface OutputPlan {
   readonly format: FormatDef;
   readonly layout: Layout;
+  /** For a format split over several files (shards): which files hold which tensors. */
+  readonly split?: SplitPlan;
 }
 
 function targetError(message: string): InitWeightsError {
@@ -76,7 +78,7 @@ function targetError(message: string): InitWeightsError {
 
 /** Decide format and layout for a spec and an output, or throw a usage error naming the alternatives. */
 export function planOutput(spec: WeightsSpec, output: string, formatName?: string, formatOptions: FormatOptions = {}): OutputPlan {
-  const plan = planFormat(spec, output, formatName);
+  const plan = planFormat(spec, output, formatName, formatOptions);
   const FLAGS: Record<keyof FormatOptions, string> = { compress: '--compress', maxShardSize: '--max-shard-size' };
   for (const key of Object.keys(formatOptions) as (keyof FormatOptions)[]) {
     if (formatOptions[key] === undefined || plan.format.options?.includes(key)) continue;
@@ -86,11 +88,25 @@ export function planOutput(spec: WeightsSpec, output: string, formatName?: strin
   return plan;
 }
 
-function planFormat(spec: WeightsSpec, output: string, formatName?: string): OutputPlan {
+/**
+ * The one format that takes every option given (`--max-shard-size` means safetensors), for a path
+ * that does not name a format itself. `--compress` is left out: it reads as a general wish.
+ */
+function formatForOptions(formatOptions: FormatOptions): FormatDef | undefined {
+  const given = (Object.keys(formatOptions) as (keyof FormatOptions)[]).filter((k) => formatOptions[k] !== undefined && k !== 'compress');
+  if (given.length === 0) return undefined;
+  const takers = FORMATS.filter((f) => given.every((k) => f.options?.includes(k)));
+  return takers.length === 1 ? takers[0] : undefined;
+}
+
+function planFormat(spec: WeightsSpec, output: string, formatName: string | undefined, formatOptions: FormatOptions): OutputPlan {
   const n = spec.tensors.length;
   const dirRequested = output !== '-' && output.endsWith('/');
   let format: FormatDef | undefined;
-  if (formatName !== undefined) {
+  const byOptions = output !== '-' && formatForPath(output) === undefined ? formatForOptions(formatOptions) : undefined;
+  if (formatName === undefined && byOptions !== undefined) {
+    format = byOptions;
+  } else if (formatName !== undefined) {
     format = findFormat(formatName);
     if (format === undefined) {
       throw new InitWeightsError('E_USAGE', `--format: must be one of ${FORMAT_NAMES.join(', ')}, got ${JSON.stringify(formatName)}`);
@@ -113,6 +129,15 @@ function planFormat(spec: WeightsSpec, output: string, formatName?: string): Out
       const others = FORMATS.filter((f) => f.dtypes.includes(t.dtype)).map((f) => f.name);
       throw new InitWeightsError('E_USAGE', `format ${format.name} cannot hold ${t.dtype} (tensor ${t.name}); formats that can: ${others.join(', ') || 'none'}`);
     }
+  }
+  const split = format.split?.(spec.tensors, formatOptions);
+  // One part and no index is the unsplit file: write it where asked (a file path or stdout) as is.
+  const oneFile = split !== undefined && split.parts.length === 1 && split.index === undefined && !dirRequested && (output === '-' || formatForPath(output) === format);
+  if (split !== undefined && !oneFile) {
+    if (output === '-' || formatForPath(output) !== undefined) {
+      throw new InitWeightsError('E_USAGE', `${output === '-' ? 'stdout' : output}: split ${format.name} output is a directory of files (${split.parts.map((p) => p.path).slice(0, 2).join(', ')}${split.parts.length > 2 ? ', ...' : ''}); give a directory path (like -o checkpoint/)`);
+    }
+    return { format, layout: 'directory', split };
   }
   if (dirRequested) {
     if (format.multiTensor) {
@@ -230,7 +255,7 @@ async function generateWith(
   };
   if (plan.layout === 'directory') {
     const dir = output.replace(/\/+$/, '') || output;
-    const files = await writeDirectory(dir, spec.tensors, plan.format, ctx, force);
+    const files = await writeDirectory(dir, plan, ctx, force);
     return { ...base, output: dir, files };
   }
   const hash = options.hash ?? true;
@@ -260,25 +285,39 @@ async function writeAll(sink: Sink, format: FormatDef, tensors: readonly TensorS
   }
 }
 
-async function writeDirectory(
-  dir: string,
-  tensors: readonly TensorSpec[],
-  format: FormatDef,
-  ctx: WriteContext,
-  force: boolean,
-): Promise<ManifestFile[]> {
+async function writeFileIn(temp: string, dir: string, rel: string, bytes: Buffer): Promise<string> {
+  const sink = await FileSink.create(join(temp, rel), { direct: true, display: join(dir, rel) });
+  await sink.write(bytes);
+  return (await sink.close()).sha256!;
+}
+
+/**
+ * A directory output: one file per tensor (or per part of a split format, then its index), and
+ * manifest.json, all written into a temp directory beside the target that is renamed at the end.
+ */
+async function writeDirectory(dir: string, plan: OutputPlan, ctx: WriteContext, force: boolean): Promise<ManifestFile[]> {
+  const { format, split } = plan;
+  const parts: readonly SplitPart[] = split?.parts ?? ctx.spec.tensors.map((t) => ({ path: `${t.name}${format.fileExtension}`, tensors: [t] }));
   const temp = tempPathFor(dir);
   registerTemp(temp);
   try {
     await mkdir(temp);
     const files: ManifestFile[] = [];
-    for (const t of tensors) {
-      const rel = `${t.name}${format.fileExtension}`;
+    for (const part of parts) {
+      const rel = part.path;
       const path = join(temp, rel);
       await mkdir(dirname(path), { recursive: true });
       const sink = await FileSink.create(path, { direct: true, display: join(dir, rel) });
-      const { sha256, bytes } = await writeAll(sink, format, [t], ctx);
-      files.push({ tensor: t.name, path: rel, dtype: t.dtype, shape: t.shape, bytes, sha256: sha256! });
+      const { sha256, bytes } = await writeAll(sink, format, part.tensors, ctx);
+      const t = part.tensors[0];
+      files.push(split === undefined && t !== undefined
+        ? { tensor: t.name, path: rel, dtype: t.dtype, shape: t.shape, bytes, sha256: sha256! }
+        : { tensor: '*', path: rel, dtype: ctx.spec.dtype, shape: [], bytes, sha256: sha256!, tensors: part.tensors.map((x) => x.name) });
+    }
+    const index = split?.index?.(files);
+    if (index !== undefined) {
+      const sha256 = await writeFileIn(temp, dir, index.path, index.bytes);
+      files.push({ tensor: '*', path: index.path, dtype: ctx.spec.dtype, shape: [], bytes: index.bytes.length, sha256, tensors: [] });
     }
     const manifest = encodeManifest(ctx.spec, files);
     const ms = await FileSink.create(join(temp, 'manifest.json'), { direct: true });

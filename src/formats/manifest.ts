@@ -11,6 +11,8 @@ export interface ManifestFile {
   readonly shape: readonly number[];
   readonly bytes: number;
   readonly sha256: string;
+  /** For a file holding several tensors in a directory (a shard): their names; `tensor` is then '*'. */
+  readonly tensors?: readonly string[];
 }
 
 /** Provenance carried by every output that has room for it. */

@@ -1,9 +1,12 @@
+import { arrowFileFormat, arrowStreamFormat } from './arrow/writer.js';
 import { npyFormat } from './npy/writer.js';
+import { npzFormat } from './npz/writer.js';
+import { safetensorsFormat } from './safetensors/writer.js';
 import { tarFormat } from './tar/writer.js';
 import type { FormatDef } from './types.js';
 
-/** Every output format; one line per format. */
-export const FORMATS: readonly FormatDef[] = [npyFormat, tarFormat];
+/** Every output format; one line per format (apache-arrow itself is loaded only when Arrow is written). */
+export const FORMATS: readonly FormatDef[] = [npyFormat, tarFormat, npzFormat, safetensorsFormat, arrowFileFormat, arrowStreamFormat];
 
 export const FORMAT_NAMES = FORMATS.map((f) => f.name);
 

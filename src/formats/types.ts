@@ -1,6 +1,7 @@
 import type { Dtype } from '../spec/dtype.js';
 import type { TensorSpec, WeightsSpec } from '../spec/types.js';
 import type { Sink } from '../stream/sink.js';
+import type { ManifestFile } from './manifest.js';
 
 /** Options that only some formats take; a format lists the ones it accepts in `options`. */
 export interface FormatOptions {
@@ -40,4 +41,23 @@ export interface FormatDef {
   readonly options?: readonly (keyof FormatOptions)[];
   /** Write the tensors (exactly one when not multiTensor) to the sink, header first. */
   write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void>;
+  /**
+   * For formats that can spread tensors over several files (shards): the files to write into the
+   * output directory when the options ask for it, else undefined (one file, or the usual layouts).
+   * Each part is written by `write`, so each is a valid file alone.
+   */
+  split?(tensors: readonly TensorSpec[], options: FormatOptions): SplitPlan | undefined;
+}
+
+/** One file of a split output: a path relative to the output directory, and what it holds. */
+export interface SplitPart {
+  readonly path: string;
+  readonly tensors: readonly TensorSpec[];
+}
+
+/** How a split output is laid out: the parts, then an optional index made from what was written. */
+export interface SplitPlan {
+  readonly parts: readonly SplitPart[];
+  /** A file written after the parts (such as model.safetensors.index.json), or none. */
+  index?(written: readonly ManifestFile[]): { readonly path: string; readonly bytes: Buffer } | undefined;
 }

@@ -236,3 +236,16 @@ describe('gen: initializers that need the whole tensor (orthogonal, identity)', 
     expect(Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 48, bytes.byteOffset + bytes.length)))).toEqual([5, 0, 0, 0, 5, 0]);
   });
 });
+
+describe('the default output on a terminal', () => {
+  it('is weights.<ext> of the chosen format, or weights/ for several one-tensor files or shards', async () => {
+    const { defaultOutput } = await import('../../src/cli/commands/gen.js');
+    expect(defaultOutput(1, undefined, false)).toBe('weights.npy');
+    expect(defaultOutput(6, undefined, false)).toBe('weights/');
+    expect(defaultOutput(6, 'tar', false)).toBe('weights.tar');
+    expect(defaultOutput(6, 'safetensors', false)).toBe('weights.safetensors');
+    expect(defaultOutput(6, 'safetensors', true)).toBe('weights/');
+    expect(defaultOutput(1, 'arrow', false)).toBe('weights.arrow');
+    expect(defaultOutput(6, 'npz', false)).toBe('weights.npz');
+  });
+});

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InitWeightsError, usageError } from '../../errors.js';
+import { findFormat } from '../../formats/registry.js';
 import { checkTarget, generate, planOutput, type GenerateResult } from '../../generate.js';
 import type { KernelLayout } from '../../init/fans.js';
 import { findInitializer, INITIALIZER_NAMES, paramProblem, paramFlag } from '../../init/table.js';
@@ -36,6 +37,18 @@ export interface GenOptions {
 /** Default outputs when stdout is a terminal and no -o is given. */
 export const DEFAULT_FILE = 'weights.npy';
 export const DEFAULT_DIR = 'weights/';
+
+/**
+ * Where output goes when stdout is a terminal and no -o is given: weights.<ext> of the format for
+ * one file, or weights/ when the output is a directory (several tensors in a one-tensor format,
+ * or shards).
+ */
+export function defaultOutput(tensors: number, formatName: string | undefined, sharded: boolean): string {
+  const format = findFormat(formatName ?? 'npy');
+  if (format === undefined) return DEFAULT_FILE; // an unknown --format is reported by planOutput
+  if (sharded || (tensors > 1 && !format.multiTensor)) return DEFAULT_DIR;
+  return `weights${format.extensions[0] ?? format.fileExtension}`;
+}
 
 /** Turn the flags into one resolved spec (flag errors name the flag). */
 export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<WeightsSpec> {
@@ -111,8 +124,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   let output = opts.output;
   if (output === undefined) {
     if (io.stdout.isTTY === true) {
-      output = spec.tensors.length > 1 && !(opts.format === 'tar') ? DEFAULT_DIR : DEFAULT_FILE;
-      if (opts.format === 'tar') output = 'weights.tar';
+      output = defaultOutput(spec.tensors.length, opts.format, opts.maxShardSize !== undefined);
     } else {
       output = '-';
     }

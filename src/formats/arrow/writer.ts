@@ -1,0 +1,138 @@
+import type { TensorSpec } from '../../spec/types.js';
+import type { Sink } from '../../stream/sink.js';
+import { checkAborted } from '../../stream/pump.js';
+import { DTYPES } from '../../spec/dtype.js';
+import { provenance } from '../manifest.js';
+import type { FormatDef, WriteContext } from '../types.js';
+import { ARROW_DTYPES, arrowLayout, arrowSchemaMetadata } from './layout.js';
+// Types only (erased at build): the modules themselves are imported lazily below.
+import type { AsyncByteQueue } from 'apache-arrow/io/stream';
+
+type Arrow = typeof import('apache-arrow');
+
+/** apache-arrow is large: loaded on first use, so commands that do not write Arrow never pay for it. */
+let loaded: Promise<{ arrow: Arrow; Collector: new () => Collector }> | undefined;
+
+/** A byte queue for apache-arrow's writer that hands its bytes to us instead of buffering them. */
+interface Collector extends AsyncByteQueue {
+  /** The bytes written since the last call, in order. */
+  take(): Uint8Array[];
+}
+
+function loadArrow(): Promise<{ arrow: Arrow; Collector: new () => Collector }> {
+  loaded ??= (async () => {
+    const arrow = await import('apache-arrow');
+    // AsyncByteQueue is the sink class the writer accepts as is (it is not in apache-arrow's index,
+    // so it comes from its module; test/slow/formats-memory.test.ts notices if this stops working).
+    const { AsyncByteQueue } = await import('apache-arrow/io/stream');
+    // The writer pushes every message into its sink synchronously and never waits for a reader, so
+    // it would buffer a whole table. We take the bytes after each batch and write them to our sink
+    // (which waits for drain) before we make the next batch: at most one batch in memory.
+    class ByteCollector extends AsyncByteQueue implements Collector {
+      private pending: Uint8Array[] = [];
+      override write(value: Uint8Array): void {
+        if (value.byteLength > 0) this.pending.push(value);
+      }
+      take(): Uint8Array[] {
+        const out = this.pending;
+        this.pending = [];
+        return out;
+      }
+    }
+    return { arrow, Collector: ByteCollector };
+  })();
+  return loaded;
+}
+
+/**
+ * Cut a stream of little-endian byte chunks into runs of whole rows. A chunk that is already whole
+ * rows passes through uncopied (the usual case); leftovers wait for the next chunk.
+ */
+export async function* wholeRows(chunks: AsyncIterable<Uint8Array>, rowBytes: number): AsyncGenerator<Uint8Array> {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of chunks) {
+    if (pendingBytes === 0 && chunk.byteLength % rowBytes === 0) {
+      yield chunk;
+      continue;
+    }
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    const whole = pendingBytes - (pendingBytes % rowBytes);
+    if (whole === 0) continue;
+    const all = Buffer.concat(pending, pendingBytes);
+    yield all.subarray(0, whole);
+    pending = whole < pendingBytes ? [all.subarray(whole)] : [];
+    pendingBytes -= whole;
+  }
+  if (pendingBytes !== 0) throw new Error(`arrow: ${pendingBytes} bytes left over, not a whole row of ${rowBytes}`);
+}
+
+async function writeArrow(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext, file: boolean): Promise<void> {
+  const [tensor] = tensors;
+  if (tensor === undefined || tensors.length !== 1) throw new Error('an Arrow file holds exactly one tensor');
+  const { arrow, Collector } = await loadArrow();
+  const { Field, FixedSizeList, Float16, Float32, Float64, RecordBatch, Schema, Struct, makeData } = arrow;
+  const width = DTYPES[tensor.dtype].bytes;
+  const valueType = tensor.dtype === 'float64' ? new Float64() : tensor.dtype === 'float32' ? new Float32() : new Float16();
+  const layout = arrowLayout(tensor.shape);
+  const listType = layout.fieldMetadata ? new FixedSizeList(layout.rowValues, new Field('item', valueType, false)) : undefined;
+  const field = new Field(tensor.name, listType ?? valueType, false, layout.fieldMetadata ? new Map(layout.fieldMetadata) : null);
+  const schema = new Schema([field], arrowSchemaMetadata(tensor, provenance(ctx.spec)));
+  const structType = new Struct(schema.fields);
+
+  /** Values of `rows` rows from little-endian bytes. float16 stays as the raw bits we rounded. */
+  const column = (bytes: Uint8Array, rows: number) => {
+    const n = bytes.byteLength / width;
+    const data = tensor.dtype === 'float64'
+      ? new Float64Array(bytes.buffer, bytes.byteOffset, n)
+      : tensor.dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    const values = makeData({ type: valueType, length: n, nullCount: 0, data });
+    return listType ? makeData({ type: listType, length: rows, nullCount: 0, child: values }) : values;
+  };
+  const batchOf = (bytes: Uint8Array, rows: number) =>
+    new RecordBatch(schema, makeData({ type: structType, length: rows, nullCount: 0, children: [column(bytes, rows)] }));
+
+  const collector = new Collector();
+  const writer = file ? new arrow.RecordBatchFileWriter() : new arrow.RecordBatchStreamWriter();
+  writer.reset(collector, schema);
+  const flush = async (): Promise<void> => {
+    for (const bytes of collector.take()) await sink.write(bytes);
+  };
+  await flush(); // the schema (and the file magic) first
+  const rowBytes = layout.rowValues * width;
+  if (rowBytes === 0) {
+    // Trailing zero dimension: rows with no values, nothing to generate.
+    if (layout.rows > 0) writer.write(batchOf(new Uint8Array(0), layout.rows));
+    await flush();
+  } else {
+    // Typed-array views need aligned offsets: chunks from the generator are fresh buffers.
+    for await (const bytes of wholeRows(ctx.chunks(tensor), rowBytes)) {
+      checkAborted(ctx.signal);
+      const aligned = bytes.byteOffset % 8 === 0 ? bytes : Uint8Array.from(bytes);
+      const rows = aligned.byteLength / rowBytes;
+      writer.write(batchOf(aligned, rows));
+      await flush(); // the next batch is made only once the sink took this one
+      ctx.progress(aligned.byteLength / width);
+    }
+  }
+  writer.finish(); // end-of-stream marker, and for the file format the footer
+  await flush();
+}
+
+function arrowFormat(file: boolean): FormatDef {
+  return {
+    name: file ? 'arrow' : 'arrow-stream',
+    extensions: file ? ['.arrow', '.feather'] : ['.arrows'],
+    summary: file
+      ? 'Arrow IPC file (random access): one tensor per file (pyarrow, polars); several tensors: a directory + manifest.json'
+      : 'Arrow IPC stream (for pipes: pa.ipc.open_stream(sys.stdin.buffer)); one tensor per stream',
+    multiTensor: false,
+    dtypes: ARROW_DTYPES,
+    fileExtension: file ? '.arrow' : '.arrows',
+    write: (tensors, sink, ctx) => writeArrow(tensors, sink, ctx, file),
+  };
+}
+
+export const arrowFileFormat: FormatDef = arrowFormat(true);
+export const arrowStreamFormat: FormatDef = arrowFormat(false);

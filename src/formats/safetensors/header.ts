@@ -1,0 +1,98 @@
+/*
+ * The safetensors header, pure: an 8-byte little-endian length, then JSON
+ * {"__metadata__": {string: string}, NAME: {"dtype", "shape", "data_offsets": [begin, end]}, ...}
+ * padded with spaces so the data starts at a multiple of 8 (what safetensors' own writer does, so
+ * readers that map the file can view each tensor in place). Offsets start at 0 and tile the data
+ * with no holes, in the order given.
+ */
+import type { Dtype } from '../../spec/dtype.js';
+import { DTYPES } from '../../spec/dtype.js';
+
+/** safetensors' dtype names (its Rust `Dtype` enum as serialized). */
+export const SAFETENSORS_DTYPES: Readonly<Record<Dtype, string>> = {
+  float32: 'F32',
+  float64: 'F64',
+  float16: 'F16',
+  bfloat16: 'BF16',
+};
+
+/** safetensors refuses headers over 100,000,000 bytes (MAX_HEADER_SIZE in its Rust crate). */
+export const SAFETENSORS_MAX_HEADER = 100_000_000;
+
+export interface SafetensorsEntry {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly shape: readonly number[];
+}
+
+/** Byte length of an entry's data. */
+export function entryBytes(e: SafetensorsEntry): number {
+  return e.shape.reduce((a, b) => a * b, 1) * DTYPES[e.dtype].bytes;
+}
+
+/** Length prefix + padded JSON header. The data of the entries must follow, in this order. */
+export function encodeSafetensorsHeader(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, string>>): Buffer {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const e of entries) {
+    if (e.name === '__metadata__') throw new RangeError('a tensor cannot be named __metadata__ in safetensors');
+    const end = offset + entryBytes(e);
+    header[e.name] = { dtype: SAFETENSORS_DTYPES[e.dtype], shape: e.shape, data_offsets: [offset, end] };
+    offset = end;
+  }
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded > SAFETENSORS_MAX_HEADER) throw new RangeError(`safetensors header of ${padded} bytes (readers accept at most ${SAFETENSORS_MAX_HEADER})`);
+  const out = Buffer.alloc(8 + padded, 0x20);
+  out.writeBigUInt64LE(BigInt(padded), 0);
+  json.copy(out, 8);
+  return out;
+}
+
+/** Every provenance value as a string, as `__metadata__` requires; `format: pt` for transformers. */
+export function safetensorsMetadata(prov: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = { format: 'pt' };
+  for (const [k, v] of Object.entries(prov)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+/** Hugging Face's shard file name: model-00001-of-00003.safetensors. */
+export function shardName(index: number, count: number): string {
+  const pad = (n: number): string => String(n).padStart(5, '0');
+  return `model-${pad(index + 1)}-of-${pad(count)}.safetensors`;
+}
+
+/**
+ * Group tensors, in order, into shards whose data stays within `maxBytes` (as transformers'
+ * `shard_checkpoint` does: a tensor larger than the limit gets a shard of its own).
+ */
+export function planShards<T extends SafetensorsEntry>(entries: readonly T[], maxBytes: number): T[][] {
+  const shards: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const e of entries) {
+    const b = entryBytes(e);
+    if (current.length > 0 && size + b > maxBytes) {
+      shards.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(e);
+    size += b;
+  }
+  if (current.length > 0 || shards.length === 0) shards.push(current);
+  return shards;
+}
+
+/** model.safetensors.index.json: total data bytes and which shard holds each tensor. */
+export function encodeShardIndex(shards: readonly (readonly SafetensorsEntry[])[], metadata: Readonly<Record<string, string>> = {}): Buffer {
+  const weightMap: Record<string, string> = {};
+  let total = 0;
+  shards.forEach((shard, i) => {
+    for (const e of shard) {
+      weightMap[e.name] = shardName(i, shards.length);
+      total += entryBytes(e);
+    }
+  });
+  return Buffer.from(`${JSON.stringify({ metadata: { ...metadata, total_size: total }, weight_map: weightMap }, null, 2)}\n`, 'utf8');
+}

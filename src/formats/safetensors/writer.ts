@@ -1,0 +1,51 @@
+import type { TensorSpec } from '../../spec/types.js';
+import type { Sink } from '../../stream/sink.js';
+import { pumpTensor } from '../../stream/pump.js';
+import { DTYPES } from '../../spec/dtype.js';
+import { provenance } from '../manifest.js';
+import type { FormatDef, FormatOptions, SplitPlan, WriteContext } from '../types.js';
+import { encodeSafetensorsHeader, encodeShardIndex, entryBytes, planShards, safetensorsMetadata, shardName } from './header.js';
+
+/** The file name Hugging Face gives an unsharded checkpoint. */
+export const SINGLE_FILE = 'model.safetensors';
+export const INDEX_FILE = 'model.safetensors.index.json';
+
+/**
+ * safetensors: the header (shapes are known before generating) then each tensor's data back to
+ * back. The header declares every size; the writer checks each tensor wrote exactly that.
+ */
+async function writeSafetensors(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
+  await sink.write(encodeSafetensorsHeader(tensors, safetensorsMetadata(provenance(ctx.spec))));
+  for (const t of tensors) {
+    const declared = entryBytes(t);
+    let written = 0;
+    await pumpTensor(t, (chunk) => {
+      written += chunk.byteLength;
+      return sink.write(chunk);
+    }, ctx, DTYPES[t.dtype].bytes);
+    if (written !== declared) throw new Error(`safetensors tensor ${t.name}: size mismatch (declared ${declared}, wrote ${written})`);
+  }
+}
+
+/** With maxShardSize: Hugging Face shards plus index (or model.safetensors alone when one shard holds all). */
+function splitSafetensors(tensors: readonly TensorSpec[], options: FormatOptions): SplitPlan | undefined {
+  if (options.maxShardSize === undefined) return undefined;
+  const shards = planShards(tensors, options.maxShardSize);
+  if (shards.length === 1) return { parts: [{ path: SINGLE_FILE, tensors: shards[0]! }] };
+  return {
+    parts: shards.map((s, i) => ({ path: shardName(i, shards.length), tensors: s })),
+    index: () => ({ path: INDEX_FILE, bytes: encodeShardIndex(shards) }),
+  };
+}
+
+export const safetensorsFormat: FormatDef = {
+  name: 'safetensors',
+  extensions: ['.safetensors'],
+  summary: 'safetensors (Hugging Face): every tensor in one file; --max-shard-size for model-0000i-of-0000N shards + index',
+  multiTensor: true,
+  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
+  fileExtension: '.safetensors',
+  options: ['maxShardSize'],
+  write: writeSafetensors,
+  split: splitSafetensors,
+};
