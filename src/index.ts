@@ -7,7 +7,24 @@ export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec }
 export { DTYPES, DTYPE_NAMES, type Dtype, type DtypeInfo } from './spec/dtype.js';
 export { normalizeSeed, drawSeed, type Seed } from './spec/seed.js';
 export { parseShapeFlag, shapeSize, shapeTuple } from './spec/shape.js';
-export { INITIALIZERS, INITIALIZER_NAMES, findInitializer, type InitializerDef, type ParamDef } from './init/table.js';
+export {
+  INITIALIZERS,
+  INITIALIZER_NAMES,
+  findInitializer,
+  spreadOf,
+  paramFlag,
+  PARAMS,
+  type InitializerDef,
+  type BlockAt,
+} from './init/table.js';
+export type { ParamDef, ParamValues } from './init/params.js';
+export { computeFans, KERNEL_LAYOUTS, type KernelLayout, type Fans } from './init/fans.js';
+export { calculateGain, NONLINEARITIES } from './init/gain.js';
+export { kerasSpread, xavierSpread, kaimingSpread, TRUNCATED_STD_2, type Spread } from './init/scaling.js';
+export { ORTHOGONAL_MAX_ELEMENTS, ORTHOGONAL_MAX_WORK } from './init/orthogonal.js';
+export { fillInitializerBlock, initializerValues } from './init/fill.js';
+export { expandLayers, LAYERS, LAYER_TYPES } from './spec/layers.js';
+export { truncatedNormalCdf, truncatedNormalMoments, truncatedMass } from './stats/truncnormal.js';
 export { STREAM_VERSION, BLOCK_SIZE, blockSeedString, blockGenerator } from './rng/stream.js';
 export { Tychei } from './rng/tychei.js';
 export { standardNormal, ZIGGURAT_R } from './rng/ziggurat.js';
@@ -20,6 +37,16 @@ export {
 export { tensorChunks, tensorValues, tensorByteLength, fillBlock } from './stream/generate.js';
 export { encodeNpyHeader } from './formats/npy/header.js';
 export { encodeTarHeader } from './formats/tar/header.js';
-export { FORMATS, FORMAT_NAMES, findFormat } from './formats/registry.js';
-export type { FormatDef, WriteContext } from './formats/types.js';
+export { FORMATS, FORMAT_NAMES, findFormat, formatForPath } from './formats/registry.js';
+export type { FormatDef, FormatOptions, WriteContext, SplitPlan, SplitPart } from './formats/types.js';
+export { provenance, type ManifestFile } from './formats/manifest.js';
+export {
+  encodeSafetensorsHeader,
+  safetensorsMetadata,
+  planShards,
+  shardName,
+  encodeShardIndex,
+  SAFETENSORS_DTYPES,
+} from './formats/safetensors/header.js';
+export { arrowLayout, FIXED_SHAPE_TENSOR } from './formats/arrow/layout.js';
 export { TOOL_VERSION } from './version.js';
