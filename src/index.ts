@@ -49,4 +49,19 @@ export {
   SAFETENSORS_DTYPES,
 } from './formats/safetensors/header.js';
 export { arrowLayout, FIXED_SHAPE_TENSOR } from './formats/arrow/layout.js';
+export { inspect, type InspectOptions } from './inspect/inspect.js';
+export { renderReport, type RenderOptions } from './inspect/render.js';
+export { REPORT_JSON_SCHEMA } from './inspect/schema.js';
+export {
+  REPORT_SCHEMA_VERSION,
+  QUANTILES,
+  DEFAULT_BINS,
+  FIT_ALPHA,
+  type InspectReport,
+  type TensorReport,
+  type FitResult,
+} from './inspect/report.js';
+export { detectFormat } from './inspect/detect.js';
+export type { InputFormat, ElementType } from './inspect/types.js';
+export { SketchBuilder, FloatSketch, binnedKs, sketchHistogram, SKETCH_RELATIVE_ERROR } from './stats/sketch.js';
 export { TOOL_VERSION } from './version.js';

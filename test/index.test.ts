@@ -19,7 +19,7 @@ describe('the library', () => {
   });
 
   it('exports the pieces a JS user needs by name', () => {
-    for (const name of ['generate', 'resolveSpec', 'parseSpecText', 'tensorValues', 'tensorChunks', 'expandLayers', 'computeFans', 'FORMATS', 'INITIALIZERS', 'InitWeightsError', 'float64ToFloat16Bits']) {
+    for (const name of ['generate', 'resolveSpec', 'parseSpecText', 'tensorValues', 'tensorChunks', 'inspect', 'renderReport', 'expandLayers', 'computeFans', 'FORMATS', 'INITIALIZERS', 'InitWeightsError', 'float64ToFloat16Bits']) {
       expect(api).toHaveProperty(name);
     }
   });

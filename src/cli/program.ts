@@ -138,10 +138,10 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
   program
     .command('inspect')
     .description('report shape, dtype, moments, quantiles, a histogram and a fit check of a weights file')
-    .argument('<file>', 'a weights file, or - for stdin (the format is detected from its first bytes)')
+    .argument('<file>', 'a weights file or directory, or - for stdin (the format is detected from the first bytes)')
     .option('--tensor <name>', 'only this tensor (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--bins <n>', 'histogram bins (default 20)', positiveInt)
-    .option('--json', 'print the report as JSON (schema in README)', false)
+    .option('--json', 'print the report as JSON (schema in docs/inspect.md)', false)
     .action(async (file: string, raw: Record<string, unknown>) => {
       await onInspect({
         file,

@@ -63,6 +63,13 @@ export async function main(): Promise<void> {
       process.exit(code);
     });
   }
+  // A reader that closed stdout early (| head) is not an error: leave quietly, whatever was writing.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      removeAllTempsSync();
+      process.exit(0);
+    }
+  });
   // With SIGXFSZ ignored, a write past the file size limit fails with EFBIG and is cleaned up.
   process.on('SIGXFSZ', () => undefined);
   process.exitCode = await run(process.argv.slice(2), processIO(), controller.signal);

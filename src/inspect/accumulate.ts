@@ -1,0 +1,164 @@
+import { Moments } from '../stats/moments.js';
+import { SketchBuilder, type FloatSketch } from '../stats/sketch.js';
+import { bfloat16BitsToNumber, float16BitsToNumber } from '../rng/round.js';
+import { ELEMENT_BYTES, type ElementType } from './types.js';
+
+/** Values per batch: the moments of a batch are summed in cache, then merged (Pébay). */
+const BATCH = 1 << 16;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/*
+ * Scratch shared by every accumulator: a batch is processed synchronously from start to end, so
+ * tensors read side by side (Arrow columns) never use it at the same time.
+ */
+const SCRATCH = new Uint8Array(BATCH * 8);
+const F32 = new Float32Array(BATCH);
+const U32 = new Uint32Array(F32.buffer);
+const FINITE = new Float64Array(BATCH);
+
+let f16Table: Float32Array | undefined;
+let bf16Table: Float32Array | undefined;
+
+/** float16 or bfloat16 bits → float32 value, by table (exact: both widen to float32 exactly). */
+function halfTable(dtype: 'float16' | 'bfloat16'): Float32Array {
+  if (dtype === 'float16') {
+    f16Table ??= Float32Array.from({ length: 65536 }, (_, h) => float16BitsToNumber(h));
+    return f16Table;
+  }
+  bf16Table ??= Float32Array.from({ length: 65536 }, (_, h) => bfloat16BitsToNumber(h));
+  return bf16Table;
+}
+
+/** What one tensor's data summed up to. */
+export interface TensorSummary {
+  readonly count: number;
+  readonly nan: number;
+  readonly posInf: number;
+  readonly negInf: number;
+  readonly moments: Moments;
+  readonly sketch: FloatSketch;
+}
+
+/**
+ * Streaming statistics of one tensor: takes raw little- (or big-) endian bytes in chunks of any size
+ * and alignment, counts NaN and infinities apart, and feeds finite values to the moments and the
+ * sketch. Memory is fixed: a carry of one partial element and per-batch scratch arrays.
+ */
+export class Accumulator {
+  private readonly width: number;
+  private readonly carry: Uint8Array;
+  private carried = 0;
+  private readonly scratch = SCRATCH;
+  private readonly f32 = F32;
+  private readonly u32 = U32;
+  private readonly finite = FINITE;
+  private readonly moments = new Moments();
+  private readonly sketch = new SketchBuilder();
+  private count = 0;
+  private nan = 0;
+  private posInf = 0;
+  private negInf = 0;
+
+  constructor(
+    private readonly dtype: ElementType,
+    private readonly bigEndian = false,
+  ) {
+    this.width = ELEMENT_BYTES[dtype];
+    this.carry = new Uint8Array(this.width);
+  }
+
+  /** Add bytes (valid only during the call). */
+  push(bytes: Uint8Array): void {
+    let off = 0;
+    const w = this.width;
+    if (this.carried > 0) {
+      const take = Math.min(w - this.carried, bytes.length);
+      this.carry.set(bytes.subarray(0, take), this.carried);
+      this.carried += take;
+      off = take;
+      if (this.carried < w) return;
+      this.batch(this.carry, 0, 1);
+      this.carried = 0;
+    }
+    const whole = Math.floor((bytes.length - off) / w);
+    for (let i = 0; i < whole; i += BATCH) {
+      const n = Math.min(BATCH, whole - i);
+      this.batch(bytes, off + i * w, n);
+    }
+    off += whole * w;
+    if (off < bytes.length) {
+      this.carry.set(bytes.subarray(off), 0);
+      this.carried = bytes.length - off;
+    }
+  }
+
+  /** n elements at bytes[off...]: aligned views when possible, else a copy into scratch. */
+  private batch(bytes: Uint8Array, off: number, n: number): void {
+    const w = this.width;
+    let buf = bytes.buffer;
+    let start = bytes.byteOffset + off;
+    if (start % w !== 0 || this.bigEndian) {
+      if (this.bigEndian) {
+        for (let i = 0; i < n; i++) for (let b = 0; b < w; b++) this.scratch[i * w + b] = bytes[off + i * w + (w - 1 - b)]!;
+      } else {
+        this.scratch.set(bytes.subarray(off, off + n * w));
+      }
+      buf = this.scratch.buffer;
+      start = this.scratch.byteOffset;
+    }
+    this.count += n;
+    switch (this.dtype) {
+      case 'float32': {
+        const f = new Float32Array(buf, start, n);
+        this.addFloat32(new Uint32Array(buf, start, n), f);
+        break;
+      }
+      case 'float64': {
+        const d = new Float64Array(buf, start, n);
+        const f = this.f32;
+        for (let i = 0; i < n; i++) {
+          const x = d[i]!;
+          f[i] = x > FLOAT32_MAX ? FLOAT32_MAX : x < -FLOAT32_MAX ? -FLOAT32_MAX : x;
+        }
+        this.addFloat32(this.u32.subarray(0, n), d);
+        break;
+      }
+      default: {
+        const h = new Uint16Array(buf, start, n);
+        const t = halfTable(this.dtype);
+        const f = this.f32;
+        for (let i = 0; i < n; i++) f[i] = t[h[i]!]!;
+        this.addFloat32(this.u32.subarray(0, n), f.subarray(0, n));
+        break;
+      }
+    }
+  }
+
+  /** `bits` are the float32 keys of `values` (the exact values, float32 or float64). */
+  private addFloat32(bits: Uint32Array, values: Float32Array | Float64Array): void {
+    const skipped = this.sketch.addBits(bits);
+    if (skipped === 0) {
+      this.moments.push(values);
+      return;
+    }
+    let k = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x === x && x !== Infinity && x !== -Infinity) this.finite[k++] = x;
+      else if (x !== x) this.nan++;
+      else if (x > 0) this.posInf++;
+      else this.negInf++;
+    }
+    this.moments.push(this.finite.subarray(0, k));
+  }
+
+  /** The summary; a partial element left over is the caller's error to report (see `leftover`). */
+  finish(): TensorSummary {
+    return { count: this.count, nan: this.nan, posInf: this.posInf, negInf: this.negInf, moments: this.moments, sketch: this.sketch.finish() };
+  }
+
+  /** Bytes of a partial element still held (non-zero means the data ended mid-element). */
+  get leftover(): number {
+    return this.carried;
+  }
+}

@@ -1,0 +1,121 @@
+import { shapeTuple } from '../spec/shape.js';
+import type { InspectReport, TensorReport } from './report.js';
+import { oneLine } from './source.js';
+
+/** Width of the longest histogram bar, in character cells. */
+const BAR_WIDTH = 40;
+/** Eighths of a cell, for bars that end between cells. */
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+export interface RenderOptions {
+  /** ANSI colour (only on a terminal, never with NO_COLOR: the caller decides). */
+  readonly color?: boolean;
+}
+
+/** A number at 4 significant digits, stable across platforms ('-' for none). */
+export function num(x: number | null, digits = 4): string {
+  if (x === null || Number.isNaN(x)) return '-';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e6) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+}
+
+/** A count with thousands separators (fixed to en-US so output does not depend on the locale). */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** A bar of `frac` of BAR_WIDTH cells, in eighths. */
+export function bar(frac: number): string {
+  const eighths = Math.round(Math.max(0, Math.min(1, frac)) * BAR_WIDTH * 8);
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]!;
+}
+
+function pct(p: number): string {
+  return `${Number((p * 100).toPrecision(3))}%`;
+}
+
+/**
+ * The plain-text report: one block per tensor, columns aligned, fixed precision. Names come from
+ * the input, so their control characters are escaped before they reach a terminal.
+ */
+export function renderReport(report: InspectReport, opts: RenderOptions = {}): string {
+  const c = opts.color === true;
+  const bold = (s: string): string => (c ? `\x1b[1m${s}\x1b[22m` : s);
+  const green = (s: string): string => (c ? `\x1b[32m${s}\x1b[39m` : s);
+  const red = (s: string): string => (c ? `\x1b[31m${s}\x1b[39m` : s);
+  const cyan = (s: string): string => (c ? `\x1b[36m${s}\x1b[39m` : s);
+  const out: string[] = [];
+  const p = report.provenance;
+  let head = `${oneLine(report.input)}: ${report.format}, ${report.tensors.length} tensor${report.tensors.length === 1 ? '' : 's'}`;
+  if (p !== null) head += `; made by ${p.tool}${p.toolVersion === null ? '' : ` ${oneLine(p.toolVersion)}`}${p.streamVersion === null ? '' : `, stream v${p.streamVersion}`}, seed ${oneLine(JSON.stringify(p.seed) ?? 'none')}`;
+  out.push(head);
+  for (const t of report.tensors) out.push('', ...tensorBlock(t, { bold, green, red, cyan }));
+  for (const s of report.skipped) out.push('', `${bold(oneLine(s.name))}  ${oneLine(s.dtype)}  ${shapeTuple(s.shape)}  skipped: ${s.reason}`);
+  return `${out.join('\n')}\n`;
+}
+
+interface Paint {
+  bold(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+  cyan(s: string): string;
+}
+
+function tensorBlock(t: TensorReport, paint: Paint): string[] {
+  const lines: string[] = [];
+  lines.push(`${paint.bold(oneLine(t.name))}  ${t.dtype}  ${shapeTuple(t.shape)}  ${count(t.count)} values  ${bytes(t.bytes)}`);
+  const row = (label: string, cells: [string, string][]): string => {
+    const body = cells.map(([k, v]) => `${k.padEnd(9)}${v.padStart(11)}`).join('   ');
+    return `  ${label.padEnd(11)}${body}`;
+  };
+  lines.push(row('non-finite', [['nan', count(t.nan)], ['+inf', count(t.posInf)], ['-inf', count(t.negInf)]]));
+  lines.push(row('range', [['min', num(t.min)], ['max', num(t.max)]]));
+  lines.push(row('moments', [['mean', num(t.mean)], ['std', num(t.std)]]));
+  lines.push(row('', [['skewness', num(t.skewness)], ['kurtosis', num(t.excessKurtosis)]]) + '  (excess)');
+  const qs = t.quantiles.map((x) => [pct(x.p), num(x.value)] as [string, string]);
+  lines.push(row('quantiles', qs.slice(0, 4)));
+  lines.push(row('', qs.slice(4)));
+  lines.push(`  ${''.padEnd(11)}${t.quantileRelativeError === 0 ? 'exact' : `each within ${num(t.quantileRelativeError, 2)} relative of the exact sample quantile`}`);
+  const h = t.histogram;
+  if (h !== null && t.min !== null && t.min === t.max) {
+    lines.push(`  histogram  all ${count(t.finite)} finite values are ${num(t.min)}`);
+  } else if (h !== null) {
+    const bins = h.counts.length;
+    const width = h.hi / bins - h.lo / bins;
+    lines.push(`  histogram  ${bins} bins on [${num(h.lo)}, ${num(h.hi)}]; below ${count(h.underflow)}, above ${count(h.overflow)}`);
+    const peak = Math.max(1, ...h.counts);
+    const labels = h.counts.map((_, i) => num(h.lo + i * width));
+    const lw = Math.max(...labels.map((l) => l.length));
+    const cw = Math.max(...h.counts.map((n) => count(n).length));
+    h.counts.forEach((n, i) => {
+      const b = bar(n / peak);
+      lines.push(`    ${labels[i]!.padStart(lw)}  ${count(n).padStart(cw)} ${paint.cyan(b)}`);
+    });
+  }
+  const f = t.fit;
+  if (f.normal !== null) {
+    lines.push(`  fit        normal(mean=${num(f.normal.mean)}, std=${num(f.normal.std)}): D=${num(f.normal.d, 2)}, p=${num(f.normal.pValue, 2)}`);
+  } else {
+    lines.push('  fit        no KS distance: fewer than 2 finite values, or all equal');
+  }
+  if (f.declared !== null) {
+    const d = f.declared;
+    const verdict = d.matches === null ? 'no check for this initializer' : d.matches ? paint.green('yes') : paint.red('no');
+    const stats = d.d === null ? '' : `, D=${num(d.d, 2)}${d.pValue === null ? '' : `, p=${num(d.pValue, 2)}`}`;
+    lines.push(`  ${''.padEnd(11)}matches ${oneLine(d.description)}: ${verdict}${stats}`);
+  }
+  return lines;
+}

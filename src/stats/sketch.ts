@@ -1,0 +1,262 @@
+/*
+ * A fixed-resolution, mergeable quantile sketch for floating-point data: an exact count per bucket
+ * of the float32 bit pattern's top KEY_BITS bits (sign, 8 exponent bits and 13 mantissa bits).
+ *
+ * Why this and not t-digest or KLL: weights are floats, and a float's top bits already are a
+ * logarithmic histogram. Counting them needs one shift and one increment per value, merges by
+ * adding counts, and gives a rank-exact answer with a value error bounded by the bucket width:
+ * a bucket spans 2^-13 of its binade, so its midpoint is within 2^-14 (6.1e-5) relative of every
+ * value in it. float16 (11 significant bits) and bfloat16 (8) land one value per bucket, so their
+ * quantiles and histograms are exact. Counters are allocated per binade that occurs (32 KiB each).
+ */
+
+/** Bits of the float32 pattern kept as the bucket key. */
+export const KEY_BITS = 22;
+const SHIFT = 32 - KEY_BITS;
+/** Largest relative distance from a bucket's midpoint to any float32 in it: 2^-14. */
+export const SKETCH_RELATIVE_ERROR = 2 ** -(KEY_BITS - 9 + 1);
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Order-preserving key of float32 bits: negative patterns are flipped, positive get the top bit. */
+export function keyOfBits(bits: number): number {
+  return ((bits & 0x80000000) !== 0 ? ~bits : bits | 0x80000000) >>> SHIFT;
+}
+
+/** The float32 bits of a key's bucket edge nearest zero (the low SHIFT bits of magnitude cleared). */
+function bitsOfKey(key: number, lowBits: number): number {
+  const k = (key << SHIFT) >>> 0;
+  // Positive buckets carry the top bit; negative ones were flipped.
+  return (k & 0x80000000) !== 0 ? (k & 0x7fffffff) | lowBits : (~k & 0xffffffff & ~((1 << SHIFT) - 1)) | lowBits;
+}
+
+function floatOfBits(bits: number): number {
+  u32[0] = bits >>> 0;
+  return f32[0]!;
+}
+
+/** The bucket's edge nearest zero: the exact value when the data have at most 14 significant bits. */
+export function bucketFloor(key: number): number {
+  return floatOfBits(bitsOfKey(key, 0));
+}
+
+/** The bucket's midpoint in magnitude (within 2^-14 relative of any value in it). */
+export function bucketMid(key: number): number {
+  return floatOfBits(bitsOfKey(key, 1 << (SHIFT - 1)));
+}
+
+/** The bucket's two edges [low, high] as values (both inclusive of the bucket's floats, ascending). */
+export function bucketEdges(key: number): [number, number] {
+  const a = floatOfBits(bitsOfKey(key, 0));
+  const b = floatOfBits(bitsOfKey(key, (1 << SHIFT) - 1));
+  return a <= b ? [a, b] : [b, a];
+}
+
+/** Keys per page: one page per sign and binade (the top 9 bits of a key). */
+const PAGE_BITS = KEY_BITS - 9;
+const PAGE_SIZE = 1 << PAGE_BITS;
+
+/**
+ * Counts per bucket while data stream in; `finish()` turns it into a compact {@link FloatSketch}.
+ * Counters live in pages of 2^13 (32 KiB), one per sign and binade that occurs, so memory follows
+ * the data's spread, not a fixed table: a normal tensor fills a few dozen pages. Pages sit in one
+ * typed array found through a typed directory, which keeps the hot loop monomorphic.
+ */
+export class SketchBuilder {
+  /** Page index in `store` of each sign-and-binade, or -1. */
+  private dir = new Int32Array(1 << 9).fill(-1);
+  private store = new Uint32Array(0);
+  private pagesUsed = 0;
+  private sinceSpill = 0;
+  private spilled = new Map<number, number>();
+
+  /** Make room for the page of directory entry `d`; returns its offset in `store`. */
+  private newPage(d: number): number {
+    if ((this.pagesUsed + 1) * PAGE_SIZE > this.store.length) {
+      const grown = new Uint32Array(Math.max(8, this.pagesUsed * 2) * PAGE_SIZE);
+      grown.set(this.store);
+      this.store = grown;
+    }
+    this.dir[d] = this.pagesUsed++;
+    return this.dir[d]! * PAGE_SIZE;
+  }
+
+  /**
+   * Count the finite values among float32 bit patterns `bits[start, end)`; returns how many were
+   * NaN or infinite (not counted, left for the caller to classify).
+   */
+  addBits(bits: Uint32Array, start = 0, end = bits.length): number {
+    const n = end - start;
+    if (n <= 0) return 0;
+    if (this.sinceSpill + n > 0xffffffff) this.spill();
+    this.sinceSpill += n;
+    const dir = this.dir;
+    let store = this.store;
+    let skipped = 0;
+    for (let i = start; i < end; i++) {
+      const b = bits[i]!;
+      if ((b & 0x7f800000) === 0x7f800000) {
+        skipped++;
+        continue;
+      }
+      const k = ((b & 0x80000000) !== 0 ? ~b : b | 0x80000000) >>> SHIFT;
+      let page = dir[k >>> PAGE_BITS]!;
+      if (page < 0) {
+        this.newPage(k >>> PAGE_BITS);
+        store = this.store;
+        page = dir[k >>> PAGE_BITS]!;
+      }
+      store[page * PAGE_SIZE + (k & (PAGE_SIZE - 1))]!++;
+    }
+    return skipped;
+  }
+
+  /** Move counts into the wide map before a 32-bit counter could overflow (past 4G values). */
+  private spill(): void {
+    this.dir.forEach((page, d) => {
+      if (page < 0) return;
+      for (let j = 0; j < PAGE_SIZE; j++) {
+        const c = this.store[page * PAGE_SIZE + j]!;
+        const k = (d << PAGE_BITS) | j;
+        if (c !== 0) this.spilled.set(k, (this.spilled.get(k) ?? 0) + c);
+      }
+    });
+    this.store.fill(0);
+    this.sinceSpill = 0;
+  }
+
+  /** The compact sketch; the builder is empty afterwards. */
+  finish(): FloatSketch {
+    const keys: number[] = [];
+    const counts: number[] = [];
+    const wide = this.spilled;
+    this.dir.forEach((page, d) => {
+      if (page < 0 && wide.size === 0) return;
+      for (let j = 0; j < PAGE_SIZE; j++) {
+        const k = (d << PAGE_BITS) | j;
+        const c = (page < 0 ? 0 : this.store[page * PAGE_SIZE + j]!) + (wide.size > 0 ? (wide.get(k) ?? 0) : 0);
+        if (c !== 0) {
+          keys.push(k);
+          counts.push(c);
+        }
+      }
+    });
+    this.dir = new Int32Array(1 << 9).fill(-1);
+    this.store = new Uint32Array(0);
+    this.pagesUsed = 0;
+    this.sinceSpill = 0;
+    this.spilled = new Map();
+    return new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts));
+  }
+}
+
+/** Non-empty buckets in ascending order of value, with their counts. Immutable. */
+export class FloatSketch {
+  readonly total: number;
+
+  constructor(
+    readonly keys: Uint32Array,
+    readonly counts: Float64Array,
+  ) {
+    let s = 0;
+    for (let i = 0; i < counts.length; i++) s += counts[i]!;
+    this.total = s;
+  }
+
+  /**
+   * The sample quantile at probability p with numpy's default (linear) rule: rank p·(n-1),
+   * interpolated between the two order statistics around it. Each order statistic is its bucket's
+   * representative `rep(key)`, clamped into [min, max] when given.
+   */
+  quantile(p: number, rep: (key: number) => number, min = -Infinity, max = Infinity): number {
+    const n = this.total;
+    if (n === 0) return NaN;
+    const r = p * (n - 1);
+    const lo = Math.floor(r);
+    const a = this.orderStatistic(lo, rep);
+    const b = r === lo ? a : this.orderStatistic(lo + 1, rep);
+    const v = a + (r - lo) * (b - a);
+    return Math.min(max, Math.max(min, v));
+  }
+
+  /** The value of rank `i` (0-based) as its bucket's representative. */
+  private orderStatistic(i: number, rep: (key: number) => number): number {
+    let c = 0;
+    for (let j = 0; j < this.keys.length; j++) {
+      c += this.counts[j]!;
+      if (c > i) return rep(this.keys[j]!);
+    }
+    return rep(this.keys[this.keys.length - 1]!);
+  }
+}
+
+/** Kolmogorov–Smirnov distance of binned data to a continuous CDF, with its resolution. */
+export interface BinnedKs {
+  /**
+   * max over buckets of (ECDF after the bucket − F(high edge)) and (F(low edge) − ECDF before it):
+   * the exact D of data rounded to the buckets against the model rounded the same way, and a lower
+   * bound on the D of the unrounded data.
+   */
+  readonly d: number;
+  /** How much larger the D of the unrounded data can be: the largest F(high) − F(low) of a bucket. */
+  readonly resolution: number;
+}
+
+/**
+ * KS distance from a sketch: `interval(key)` gives the values a bucket stands for (for float16
+ * data, the rounding interval of its one value; for float32, the bucket's edges).
+ */
+export function binnedKs(sketch: FloatSketch, interval: (key: number) => readonly [number, number], cdf: (x: number) => number): BinnedKs {
+  const n = sketch.total;
+  let before = 0;
+  let d = 0;
+  let resolution = 0;
+  for (let j = 0; j < sketch.keys.length; j++) {
+    const [lo, hi] = interval(sketch.keys[j]!);
+    const flo = cdf(lo);
+    const fhi = cdf(hi);
+    const after = before + sketch.counts[j]!;
+    const up = after / n - fhi;
+    const down = flo - before / n;
+    if (up > d) d = up;
+    if (down > d) d = down;
+    if (fhi - flo > resolution) resolution = fhi - flo;
+    before = after;
+  }
+  return { d, resolution };
+}
+
+/** Counts of a histogram over [lo, hi] in `bins` equal bins, with what fell outside. */
+export interface BinnedHistogram {
+  readonly lo: number;
+  readonly hi: number;
+  readonly counts: number[];
+  readonly underflow: number;
+  readonly overflow: number;
+}
+
+/**
+ * A histogram from a sketch: each bucket's count goes to the bin holding its representative (a
+ * value within the sketch's resolution of every value in the bucket; exact for float16 data).
+ * The last bin includes `hi`, as numpy.histogram does.
+ */
+export function sketchHistogram(sketch: FloatSketch, rep: (key: number) => number, lo: number, hi: number, bins: number): BinnedHistogram {
+  const counts = new Array<number>(bins).fill(0);
+  let underflow = 0;
+  let overflow = 0;
+  const width = hi / bins - lo / bins; // no overflow for any finite lo, hi
+  for (let j = 0; j < sketch.keys.length; j++) {
+    const x = rep(sketch.keys[j]!);
+    const c = sketch.counts[j]!;
+    if (x < lo) underflow += c;
+    else if (x > hi) overflow += c;
+    else {
+      let pos = (x - lo) / width;
+      if (!Number.isFinite(pos)) pos = x / width - lo / width; // x - lo overflowed
+      const b = width > 0 ? Math.min(bins - 1, Math.floor(pos)) : Math.floor(bins / 2);
+      counts[b >= 0 ? b : 0]! += c;
+    }
+  }
+  return { lo, hi, counts, underflow, overflow };
+}
