@@ -3,7 +3,6 @@ import { InitWeightsError } from '../errors.js';
 import { removeAllTempsSync } from '../stream/cleanup.js';
 import { BrokenPipeError } from '../stream/sink.js';
 import { runGen } from './commands/gen.js';
-import { runInspect } from './commands/inspect.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -18,7 +17,11 @@ function oneLine(s: string): string {
  * broken pipe is a reader that stopped early, not a failure, and exits 0 quietly.
  */
 export async function run(argv: readonly string[], io: CliIO = processIO(), signal?: AbortSignal): Promise<number> {
-  const program = buildProgram((opts) => runGen(opts, io, signal), (opts) => runInspect(opts, io));
+  const program = buildProgram((opts) => runGen(opts, io, signal), async (opts) => {
+    // Loaded on demand: gen does not pay for the readers.
+    const { runInspect } = await import('./commands/inspect.js');
+    await runInspect(opts, io);
+  });
   program.exitOverride();
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
