@@ -1,3 +1,4 @@
+import { formatBytes } from '../units.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -34,14 +35,4 @@ export function progressBar(
   };
 }
 
-/** 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes };

@@ -1,3 +1,4 @@
+import { formatBytes } from '../units.js';
 import { shapeTuple } from '../spec/shape.js';
 import type { InspectReport, TensorReport } from './report.js';
 import { oneLine } from './source.js';
@@ -24,17 +25,6 @@ export function num(x: number | null, digits = 4): string {
 /** A count with thousands separators (fixed to en-US so output does not depend on the locale). */
 function count(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** A bar of `frac` of BAR_WIDTH cells, in eighths. */
@@ -76,7 +66,7 @@ interface Paint {
 
 function tensorBlock(t: TensorReport, paint: Paint): string[] {
   const lines: string[] = [];
-  lines.push(`${paint.bold(oneLine(t.name))}  ${t.dtype}  ${shapeTuple(t.shape)}  ${count(t.count)} values  ${bytes(t.bytes)}`);
+  lines.push(`${paint.bold(oneLine(t.name))}  ${t.dtype}  ${shapeTuple(t.shape)}  ${count(t.count)} values  ${formatBytes(t.bytes)}`);
   const row = (label: string, cells: [string, string][]): string => {
     const body = cells.map(([k, v]) => `${k.padEnd(9)}${v.padStart(11)}`).join('   ');
     return `  ${label.padEnd(11)}${body}`;
