@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InitWeightsError } from './errors.js';
 import { encodeManifest, type ManifestFile } from './formats/manifest.js';
@@ -111,6 +111,10 @@ function planFormat(spec: WeightsSpec, output: string, formatName: string | unde
     if (format === undefined) {
       throw new InitWeightsError('E_USAGE', `--format: must be one of ${FORMAT_NAMES.join(', ')}, got ${JSON.stringify(formatName)}`);
     }
+    const byPath = output === '-' || dirRequested ? undefined : formatForPath(output);
+    if (byPath !== undefined && byPath !== format) {
+      throw new InitWeightsError('E_USAGE', `${output}: the extension says ${byPath.name} but --format is ${format.name}; give a path ending in ${format.extensions.join(' or ')}, or drop --format`);
+    }
   } else if (output === '-') {
     format = findFormat(n > 1 ? 'tar' : 'npy');
   } else if (dirRequested) {
@@ -192,17 +196,31 @@ export async function checkTarget(output: string, layout: Layout, force: boolean
   }
   if (kind !== 'directory') throw targetError(`${path}: exists and is not a directory`);
   if (!force) throw targetError(`${path}: already exists; pass --force to replace it`);
-  if (!(await writtenByUs(path))) {
+  const listed = await filesWrittenByUs(path);
+  if (listed === undefined) {
     throw targetError(`${path}: refusing to replace a directory that init-weights did not write (it has no init-weights manifest.json)`);
+  }
+  // --force replaces the whole directory, so it must hold nothing but what its manifest lists.
+  const foreign = (await readdir(path, { recursive: true, withFileTypes: true }))
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(path, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'))
+    .filter((rel) => !listed.has(rel));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).map((f) => JSON.stringify(f)).join(', ') + (foreign.length > 3 ? ', ...' : '');
+    throw targetError(`${path}: refusing to replace it: it holds files init-weights did not write (${shown}); move them or choose another -o`);
   }
 }
 
-async function writtenByUs(dir: string): Promise<boolean> {
+/** The files an init-weights directory's manifest lists (plus the manifest), or undefined if it has none. */
+async function filesWrittenByUs(dir: string): Promise<Set<string> | undefined> {
   try {
-    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { tool?: unknown };
-    return m.tool === 'init-weights';
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { tool?: unknown; files?: unknown };
+    if (m.tool !== 'init-weights' || !Array.isArray(m.files)) return undefined;
+    const paths = m.files.map((f: unknown) => (typeof f === 'object' && f !== null ? (f as { path?: unknown }).path : undefined));
+    if (!paths.every((p): p is string => typeof p === 'string')) return undefined;
+    return new Set([...paths, 'manifest.json']);
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -77,7 +77,7 @@ function positiveInt(value: string): number {
 /** Build the program; the handlers run each command with its typed options. */
 export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspect: (opts: InspectOptions) => Promise<void>): Command {
   const program = new Command('init-weights')
-    .description('Seeded, reproducible neural-network initial weights, streamed into .npy (and tar) files.')
+    .description('Seeded, reproducible neural-network initial weights, streamed into .npy, .npz, safetensors, Arrow or tar files; and a report on any such file.')
     .version(TOOL_VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
@@ -86,7 +86,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .command('gen')
     .description('generate weights from a shape, a spec file, or the built-in example MLP')
     .option('--shape <dims>', 'one tensor of this shape: 784,128 or 784x128 ("()" for a scalar)', shapeArg)
-    .option('--spec <file>', 'JSON spec of named tensors (- reads stdin); see README')
+    .option('--spec <file>', 'JSON spec of named tensors and/or layers (- reads stdin); see README')
     .addOption(new Option('--init <name>', 'initializer for --shape or the built-in kernels (default normal; table in docs/initializers.md)').choices(INITIALIZER_NAMES))
     .addOption(new Option('--layout <layout>', 'kernel layout for fans and layer shapes: keras (..., in, out) or torch (out, in, ...) (default keras)').choices(KERNEL_LAYOUTS))
     .option('--seed <seed>', 'integer or string seed (default: drawn, printed and recorded)', seedArg)
@@ -98,7 +98,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
     .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', threadsArg)
     .option('--force', 'replace an existing output', false)
-    .option('--json', 'print the summary on stderr as JSON', false)
+    .option('--json', 'print the summary on stderr as JSON (even with --quiet)', false)
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
   // One flag per initializer parameter, from the table: numbers, or words with their choices.
   const paramAttrs = new Map<string, string>();

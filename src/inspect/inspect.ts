@@ -95,9 +95,15 @@ async function readInput(opts: InspectOptions, name: string, sink: TensorSink): 
       throw readError(name, describeErrno(err));
     }
     if (st.isDirectory()) {
-      await readDirectory(opts.input, sink, async (path, display, tensor) => {
-        await readSource(await ByteSource.file(path, display), sink, tensor);
-      });
+      try {
+        await readDirectory(opts.input, sink, async (path, display, tensor) => {
+          await readSource(await ByteSource.file(path, display), sink, tensor);
+        });
+      } catch (err) {
+        // A file system fault while walking (EACCES on a subdirectory, ...) is an ordinary read error.
+        if (err instanceof InitWeightsError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+        throw readError(name, describeErrno(err));
+      }
       return 'directory';
     }
   }

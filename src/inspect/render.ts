@@ -66,7 +66,7 @@ interface Paint {
 
 function tensorBlock(t: TensorReport, paint: Paint): string[] {
   const lines: string[] = [];
-  lines.push(`${paint.bold(oneLine(t.name))}  ${t.dtype}  ${shapeTuple(t.shape)}  ${count(t.count)} values  ${formatBytes(t.bytes)}`);
+  lines.push(`${paint.bold(oneLine(t.name))}  ${t.dtype}  ${shapeTuple(t.shape)}  ${count(t.count)} value${t.count === 1 ? '' : 's'}  ${formatBytes(t.bytes)}`);
   const row = (label: string, cells: [string, string][]): string => {
     const body = cells.map(([k, v]) => `${k.padEnd(9)}${v.padStart(11)}`).join('   ');
     return `  ${label.padEnd(11)}${body}`;

@@ -21,6 +21,8 @@ const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed'];
 /** Parse spec JSON text; syntax errors report line and column. */
 export function parseSpecText(text: string, source = 'spec', overrides: SpecOverrides = {}): WeightsSpec {
   let raw: unknown;
+  // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     raw = JSON.parse(text);
   } catch (err) {
@@ -80,8 +82,48 @@ export function checkName(value: unknown, path: string): string {
     if (seg === '' || seg === '.' || seg === '..') {
       throw specError(path, 'must be "/"-separated parts, none empty, "." or ".." (like dense_1/kernel)', value);
     }
+    // Each part becomes a file or directory name (plus an extension such as ".arrows").
+    if (Buffer.byteLength(seg) > MAX_NAME_PART_BYTES) {
+      throw specError(path, `must have "/"-separated parts of at most ${MAX_NAME_PART_BYTES} bytes (they become file names)`, value);
+    }
   }
   return value;
+}
+
+/** Longest part of a tensor name, in UTF-8 bytes: file systems allow 255 per name, less an extension. */
+const MAX_NAME_PART_BYTES = 200;
+
+/** Largest finite value of each dtype. */
+const DTYPE_MAX: Readonly<Record<Dtype, number>> = {
+  float64: Number.MAX_VALUE,
+  float32: 3.4028234663852886e38,
+  float16: 65504,
+  bfloat16: 3.3895313892515355e38,
+};
+
+/**
+ * A parameter choice that can only write infinities: a constant or a uniform bound past the dtype's
+ * largest finite value, or a uniform span past float64's. (Normal draws that land past a narrow
+ * dtype's range round to infinity: that is the rounding rule of docs/stream.md, not refused.)
+ * Undefined when fine.
+ */
+function overflowProblem(init: InitializerSpec, dtype: Dtype): string | undefined {
+  const p = init.params;
+  const num = (k: string): number => (typeof p[k] === 'number' ? (p[k] as number) : 0);
+  let reach: number;
+  switch (init.type) {
+    case 'constant':
+      reach = Math.abs(num('value'));
+      break;
+    case 'uniform':
+      if (!Number.isFinite(num('maxval') - num('minval'))) return 'has maxval - minval past the largest float64';
+      reach = Math.max(Math.abs(num('minval')), Math.abs(num('maxval')));
+      break;
+    default:
+      return undefined;
+  }
+  const max = DTYPE_MAX[dtype];
+  return reach > max || !Number.isFinite(reach) ? `reaches values past the largest finite ${dtype} (${max}), which would be written as infinity` : undefined;
 }
 
 /**
@@ -196,6 +238,8 @@ export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): Weight
     const initializer = resolveInitializer(e.initializer, e.initPath, shape, layout);
     const dtype = e.dtype === undefined ? fileDtype : checkDtype(e.dtype, e.dtypePath);
     const seed = e.seed === undefined ? fileSeed : checkSeed(e.seed, e.seedPath);
+    const overflow = overflowProblem(initializer, dtype);
+    if (overflow !== undefined) throw specError(e.initPath, overflow, { type: initializer.type, ...initializer.params });
     return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer };
   });
   return { version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, layout, tensors };

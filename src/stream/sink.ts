@@ -34,6 +34,10 @@ function ioError(what: string, path: string, err: unknown): InitWeightsError {
     EACCES: 'permission denied',
     EROFS: 'read-only file system',
     EIO: 'input/output error',
+    ENAMETOOLONG: 'file name too long',
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'is a directory',
   };
   const reason = (e.code !== undefined ? reasons[e.code] : undefined) ?? e.code ?? (e.message || String(err));
   return new InitWeightsError('E_IO', `${what} ${path}: ${reason}`, { cause: err });
@@ -77,7 +81,13 @@ export class FileSink implements Sink {
       return new FileSink(fh, path, target, direct, options.display ?? target, options.hash ?? true);
     } catch (err) {
       if (!direct) unregisterTemp(path);
-      throw ioError('cannot create', options.display ?? target, err);
+      const e = ioError('cannot create', options.display ?? target, err);
+      // Failing to create the file is a bad output path (exit 2), not a fault midway.
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (['ENAMETOOLONG', 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR'].includes(code)) {
+        throw new InitWeightsError('E_TARGET', e.message, { cause: err });
+      }
+      throw e;
     }
   }
 

@@ -38,6 +38,11 @@ const CASES: [string, string[], RegExp][] = [
   ['--name with the built-in spec', ['--name', 'x'], /--name: names the tensor of --shape/],
   ['a format option the format does not take', ['--shape', '2', '--compress', '-o', 'OUT/w.npy'], /^init-weights: --compress: does not apply to npy output \(it applies to: .*\)$/],
   ['a bad shard size', ['--max-shard-size', '2 parsecs'], /argument '2 parsecs' is invalid\. must be a size like 2GB, 500MB or 1GiB\./],
+  ['a format that disagrees with the extension', ['--shape', '2', '--format', 'npz', '-o', 'OUT/w.safetensors'], /w\.safetensors: the extension says safetensors but --format is npz; give a path ending in \.npz, or drop --format$/],
+  ['a constant past the dtype', ['--shape', '2', '--init', 'constant', '--value', '1e39'], /^init-weights: --init constant: reaches values past the largest finite float32 \(3\.4028234663852886e\+38\), which would be written as infinity, got/],
+  ['a uniform bound past float16', ['--shape', '2', '--dtype', 'float16', '--init', 'uniform', '--minval', '0', '--maxval', '70000'], /reaches values past the largest finite float16 \(65504\)/],
+  ['a uniform span past float64', ['--shape', '2', '--dtype', 'float64', '--init', 'uniform', '--minval', '-1e308', '--maxval', '1e308'], /has maxval - minval past the largest float64/],
+  ['a name part too long for a file name', ['--shape', '2', '--name', 'x'.repeat(201)], /name: must have "\/"-separated parts of at most 200 bytes/],
   ['a stray argument', ['extra'], /too many arguments/],
 ];
 

@@ -126,6 +126,33 @@ describe('init-weights gen', () => {
     expect(r.stderr).toMatch(/refusing to replace a directory that init-weights did not write/);
   });
 
+  it('never deletes files it did not write: --force refuses a directory holding anything its manifest does not list', async () => {
+    await runCli(['gen', '--seed', '1', '-o', tmp.path('w/')]);
+    writeFileSync(tmp.path('w/NOTES.txt'), 'mine');
+    const r = await runCli(['gen', '--seed', '2', '-o', tmp.path('w/'), '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace it: it holds files init-weights did not write \("NOTES\.txt"\)/);
+    expect(readFileSync(tmp.path('w/NOTES.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('stores a tensor named __proto__ in safetensors like any other name, and refuses __metadata__', async () => {
+    const spec = (name: string) => JSON.stringify({ seed: 1, tensors: [{ name, shape: [3], initializer: 'normal' }] });
+    const ok = await runCli(['gen', '--spec', '-', '-o', tmp.path('p.safetensors')], { stdin: spec('__proto__') });
+    expect(ok.code).toBe(0);
+    const file = readFileSync(tmp.path('p.safetensors'));
+    const header = JSON.parse(file.subarray(8, 8 + Number(file.readBigUInt64LE(0))).toString('utf8'));
+    expect(Object.prototype.hasOwnProperty.call(header, '__proto__')).toBe(true);
+    const bad = await runCli(['gen', '--spec', '-', '-o', tmp.path('m.safetensors')], { stdin: spec('__metadata__') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/a tensor named "__metadata__" cannot be stored in safetensors/);
+    expect(existsSync(tmp.path('m.safetensors'))).toBe(false);
+  });
+
+  it('accepts a spec file that starts with a UTF-8 byte order mark', async () => {
+    const r = await runCli(['gen', '--spec', '-', '-o', tmp.path('b.npy')], { stdin: `\ufeff${JSON.stringify({ seed: 1, tensors: [{ name: 'w', shape: [2], initializer: 'ones' }] })}` });
+    expect(r.code).toBe(0);
+  });
+
   it('writes to weights.npy when stdout is a terminal and names it', async () => {
     const cwd = process.cwd();
     process.chdir(tmp.dir);

@@ -7,6 +7,7 @@
  */
 import type { Dtype } from '../../spec/dtype.js';
 import { DTYPES } from '../../spec/dtype.js';
+import { InitWeightsError } from '../../errors.js';
 
 /** safetensors' dtype names (its Rust `Dtype` enum as serialized). */
 export const SAFETENSORS_DTYPES: Readonly<Record<Dtype, string>> = {
@@ -32,10 +33,13 @@ export function entryBytes(e: SafetensorsEntry): number {
 
 /** Length prefix + padded JSON header. The data of the entries must follow, in this order. */
 export function encodeSafetensorsHeader(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, string>>): Buffer {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  // Null-prototype objects: a tensor named "__proto__" must become a key like any other name.
+  const header: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { __metadata__: metadata });
   let offset = 0;
   for (const e of entries) {
-    if (e.name === '__metadata__') throw new RangeError('a tensor cannot be named __metadata__ in safetensors');
+    if (e.name === '__metadata__') {
+      throw new InitWeightsError('E_USAGE', 'a tensor named "__metadata__" cannot be stored in safetensors (the name is reserved for its metadata): rename it or pick another format');
+    }
     const end = offset + entryBytes(e);
     header[e.name] = { dtype: SAFETENSORS_DTYPES[e.dtype], shape: e.shape, data_offsets: [offset, end] };
     offset = end;
@@ -86,7 +90,7 @@ export function planShards<T extends SafetensorsEntry>(entries: readonly T[], ma
 
 /** model.safetensors.index.json: total data bytes and which shard holds each tensor. */
 export function encodeShardIndex(shards: readonly (readonly SafetensorsEntry[])[], metadata: Readonly<Record<string, string>> = {}): Buffer {
-  const weightMap: Record<string, string> = {};
+  const weightMap = Object.create(null) as Record<string, string>;
   let total = 0;
   shards.forEach((shard, i) => {
     for (const e of shard) {

@@ -5,8 +5,9 @@ import { checkedSize, deliver, q, showShape, utf8 } from './common.js';
 /** The safetensors library's own limit on the JSON header (MAX_HEADER_SIZE). */
 const MAX_HEADER = 100_000_000;
 
-const DTYPES: Record<string, ElementType> = { F16: 'float16', BF16: 'bfloat16', F32: 'float32', F64: 'float64' };
-const OTHER_WIDTH: Record<string, number> = { BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, I32: 4, U32: 4, I64: 8, U64: 8 };
+// Null-prototype tables: a hostile header's "constructor" or "__proto__" dtype must not find anything.
+const DTYPES: Record<string, ElementType> = Object.assign(Object.create(null) as Record<string, ElementType>, { F16: 'float16', BF16: 'bfloat16', F32: 'float32', F64: 'float64' });
+const OTHER_WIDTH: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, I32: 4, U32: 4, I64: 8, U64: 8 });
 
 /** One tensor entry of the header, checked. */
 export interface SafetensorsEntry {
