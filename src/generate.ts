@@ -10,7 +10,7 @@ import { STREAM_VERSION } from './rng/stream.js';
 import type { Seed } from './spec/seed.js';
 import type { TensorSpec, WeightsSpec } from './spec/types.js';
 import { registerTemp, unregisterTemp } from './stream/cleanup.js';
-import { DEFAULT_CHUNK_BLOCKS, tensorChunks } from './stream/generate.js';
+import { BufferRing, DEFAULT_CHUNK_BLOCKS, tensorChunks } from './stream/generate.js';
 import { BlockPool, defaultThreads } from './stream/pool.js';
 import { FileSink, StreamSink, tempPathFor, type Sink } from './stream/sink.js';
 import { TOOL_VERSION } from './version.js';
@@ -251,12 +251,15 @@ async function generateWith(
   const { spec, output } = options;
   const force = options.force ?? false;
   const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
+  // File sinks keep one write in flight, so a chunk's buffer is free two chunks later; a stream
+  // (any Writable a caller passes) or a writer that holds chunks gets fresh buffers.
+  const ring = plan.layout !== 'stream' && plan.format.retainsChunks !== true ? new BufferRing(3) : undefined;
   let done = 0;
   const ctx: WriteContext = {
     spec,
     chunkBlocks,
     formatOptions: options.formatOptions ?? {},
-    chunks: (t) => (pool ? pool.chunks(t, chunkBlocks) : syncChunks(t, chunkBlocks)),
+    chunks: (t) => (pool ? pool.chunks(t, chunkBlocks) : syncChunks(t, chunkBlocks, ring)),
     progress: (elements) => {
       done += elements;
       options.onProgress?.(done, total);
@@ -285,8 +288,8 @@ async function generateWith(
   return { ...base, output, files };
 }
 
-async function* syncChunks(t: TensorSpec, chunkBlocks: number): AsyncGenerator<Buffer> {
-  yield* tensorChunks(t, chunkBlocks);
+async function* syncChunks(t: TensorSpec, chunkBlocks: number, ring: BufferRing | undefined): AsyncGenerator<Buffer> {
+  yield* tensorChunks(t, chunkBlocks, ring);
 }
 
 function fileEntry(t: TensorSpec, path: string, bytes: number, sha256: string | undefined): WrittenFile {

@@ -37,6 +37,11 @@ export interface FormatDef {
   readonly dtypes: readonly Dtype[];
   /** Extension of one tensor's file in the directory layout. */
   readonly fileExtension: string;
+  /**
+   * Whether the writer may hold a chunk after its sink write has resolved (then chunk buffers are
+   * never reused for it). Writers that only pass chunks through leave this unset.
+   */
+  readonly retainsChunks?: boolean;
   /** Which FormatOptions this format accepts (others are a usage error naming the formats that do). */
   readonly options?: readonly (keyof FormatOptions)[];
   /** Write the tensors (exactly one when not multiTensor) to the sink, header first. */

@@ -130,6 +130,8 @@ function arrowFormat(file: boolean): FormatDef {
     multiTensor: false,
     dtypes: ARROW_DTYPES,
     fileExtension: file ? '.arrow' : '.arrows',
+    // Record batches point into the chunks until apache-arrow has serialised them.
+    retainsChunks: true,
     write: (tensors, sink, ctx) => writeArrow(tensors, sink, ctx, file),
   };
 }
