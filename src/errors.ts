@@ -45,3 +45,23 @@ export function show(value: unknown): string {
     return String(value);
   }
 }
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'file name too long',
+  ENOSPC: 'no space left on the device',
+  EFBIG: 'file too large (past the file size limit)',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+};
+
+/** A file system error in words for one-line messages ("no such file"), else its code or message. */
+export function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return (e.code !== undefined ? ERRNO_TEXT[e.code] : undefined) ?? e.code ?? (e.message || String(err));
+}

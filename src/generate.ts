@@ -26,6 +26,8 @@ export interface GenerateOptions {
   readonly force?: boolean;
   /** The stream for output '-' (default process.stdout). */
   readonly stdout?: Writable;
+  /** Called once the output is planned and checked, before anything is written. */
+  readonly onReady?: (plan: OutputPlan) => void;
   /** Called as elements are generated: (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Blocks per chunk; changes memory use and speed, never the bytes. */
@@ -233,6 +235,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const force = options.force ?? false;
   const plan = planOutput(spec, output, options.format, options.formatOptions);
   await checkTarget(output, plan.layout, force);
+  options.onReady?.(plan);
   const total = spec.tensors.reduce((s, t) => s + t.size, 0);
   const pool = BlockPool.create(options.threads ?? defaultThreads(total));
   try {

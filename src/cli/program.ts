@@ -17,10 +17,13 @@ function finiteNumber(value: string): number {
   return n;
 }
 
-function threadsArg(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError('must be an integer from 1 to 256.');
-  return n;
+/** A parser for an integer flag from `lo` to `hi`. */
+function intInRange(lo: number, hi: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < lo || n > hi) throw new InvalidArgumentError(`must be an integer from ${lo} to ${hi}.`);
+    return n;
+  };
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
@@ -68,12 +71,6 @@ Initializers: ${INITIALIZERS.map((d) => d.name).join(', ')}.
 Formats: ${FORMATS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
 Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error.`;
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 10000) throw new InvalidArgumentError('must be an integer from 1 to 10000.');
-  return n;
-}
-
 /** Build the program; the handlers run each command with its typed options. */
 export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspect: (opts: InspectOptions) => Promise<void>): Command {
   const program = new Command('init-weights')
@@ -96,7 +93,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
-    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', threadsArg)
+    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', intInRange(1, 256))
     .option('--force', 'replace an existing output', false)
     .option('--json', 'print the summary on stderr as JSON (even with --quiet)', false)
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
@@ -140,7 +137,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .description('report shape, dtype, moments, quantiles, a histogram and a fit check of a weights file')
     .argument('<file>', 'a weights file or directory, or - for stdin (the format is detected from the first bytes)')
     .option('--tensor <name>', 'only this tensor (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--bins <n>', 'histogram bins (default 20)', positiveInt)
+    .option('--bins <n>', 'histogram bins (default 20)', intInRange(1, 10000))
     .option('--json', 'print the report as JSON (schema in docs/inspect.md)', false)
     .action(async (file: string, raw: Record<string, unknown>) => {
       await onInspect({

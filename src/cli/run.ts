@@ -22,20 +22,13 @@ export async function run(argv: readonly string[], io: CliIO = processIO(), sign
     const { runInspect } = await import('./commands/inspect.js');
     await runInspect(opts, io);
   });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(`init-weights: ${oneLine(s)}\n`),
-  });
-  for (const sub of program.commands) {
-    sub.exitOverride();
-    sub.configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`init-weights: ${oneLine(s)}\n`),
-    });
-  }
+  const output = {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (str: string) => void) => write(`init-weights: ${oneLine(s)}\n`),
+  };
+  // Subcommands copied the root's settings when declared, so each gets them here too.
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

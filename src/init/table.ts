@@ -38,6 +38,11 @@ export interface InitializerDef {
   readonly positional?: boolean;
   /** Rules across parameters and the shape, checked when the spec is resolved. */
   check?(params: ParamValues, shape: readonly number[]): ParamsProblem | undefined;
+  /**
+   * Parameters that can only write infinities in `dtype` (largest finite value `max`): the rule, or
+   * undefined. (Normal draws past a narrow dtype round to infinity by docs/stream.md: not refused.)
+   */
+  overflow?(params: ParamValues, dtype: string, max: number): string | undefined;
   /** For scaled initializers: the distribution and its stddev or limit, from the resolved parameters. */
   spread?(params: ParamValues): Spread;
   /**
@@ -45,6 +50,11 @@ export interface InitializerDef {
    * `g` is the block's generator when `random`, else undefined; `at` is the block's position.
    */
   fill(params: ParamValues, g: Tychei | undefined, out: Float64Array | Float32Array, start: number, end: number, at?: BlockAt): void;
+}
+
+/** The overflow rule's words, for a value of magnitude `reach`. */
+function pastMax(reach: number, dtype: string, max: number): string | undefined {
+  return reach > max || !Number.isFinite(reach) ? `reaches values past the largest finite ${dtype} (${max}), which would be written as infinity` : undefined;
 }
 
 /** Keras (and JAX) truncate at 2 standard deviations: draws beyond are redrawn. */
@@ -138,6 +148,10 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     check(p) {
       return num(p, 'maxval') < num(p, 'minval') ? { param: 'maxval', rule: `must be >= minval (${num(p, 'minval')})`, value: p.maxval } : undefined;
     },
+    overflow(p, dtype, max) {
+      if (!Number.isFinite(num(p, 'maxval') - num(p, 'minval'))) return 'has maxval - minval past the largest float64';
+      return pastMax(Math.max(Math.abs(num(p, 'minval')), Math.abs(num(p, 'maxval'))), dtype, max);
+    },
     fill(params, g, out, start, end) {
       fillUniform(needGenerator(g), out, start, end, num(params, 'minval'), num(params, 'maxval'));
     },
@@ -185,6 +199,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     summary: 'all equal to value',
     params: [n('value', 'required', 'finite', 'the value of every element')],
     random: false,
+    overflow: (p, dtype, max) => pastMax(Math.abs(num(p, 'value')), dtype, max),
     fill: constant((p) => num(p, 'value')),
   },
   scaled(

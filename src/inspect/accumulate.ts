@@ -1,3 +1,4 @@
+import { DTYPES } from '../spec/dtype.js';
 import { Moments } from '../stats/moments.js';
 import { SketchBuilder, type FloatSketch } from '../stats/sketch.js';
 import { bfloat16BitsToNumber, float16BitsToNumber } from '../rng/round.js';
@@ -5,7 +6,7 @@ import { ELEMENT_BYTES, type ElementType } from './types.js';
 
 /** Values per batch: the moments of a batch are summed in cache, then merged (Pébay). */
 const BATCH = 1 << 16;
-const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_MAX = DTYPES.float32.max;
 
 /*
  * Scratch shared by every accumulator: a batch is processed synchronously from start to end, so

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InitWeightsError } from '../errors.js';
+import { errnoText, InitWeightsError } from '../errors.js';
 import type { TensorSummary } from './accumulate.js';
 import { DETECT_BYTES, detectFormat } from './detect.js';
 import { findProvenance, type Provenance } from './provenance.js';
@@ -12,7 +12,7 @@ import { readNpz } from './readers/npz.js';
 import { readSafetensors } from './readers/safetensors.js';
 import { readTar } from './readers/tar.js';
 import { DEFAULT_BINS, provenanceBlock, REPORT_SCHEMA_VERSION, tensorReport, type InspectReport } from './report.js';
-import { ByteSource, describeErrno, oneLine, readError } from './source.js';
+import { ByteSource, oneLine, readError } from './source.js';
 import type { InputFormat, TensorHeader, TensorSink } from './types.js';
 
 /** What to inspect and how. */
@@ -92,7 +92,7 @@ async function readInput(opts: InspectOptions, name: string, sink: TensorSink): 
     try {
       st = await stat(opts.input);
     } catch (err) {
-      throw readError(name, describeErrno(err));
+      throw readError(name, errnoText(err));
     }
     if (st.isDirectory()) {
       try {
@@ -102,7 +102,7 @@ async function readInput(opts: InspectOptions, name: string, sink: TensorSink): 
       } catch (err) {
         // A file system fault while walking (EACCES on a subdirectory, ...) is an ordinary read error.
         if (err instanceof InitWeightsError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-        throw readError(name, describeErrno(err));
+        throw readError(name, errnoText(err));
       }
       return 'directory';
     }

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InitWeightsError } from '../errors.js';
+import { errnoText, InitWeightsError } from '../errors.js';
 
 /** Read size for files: large enough to amortise syscalls, small enough to stay in cache. */
 const READ_SIZE = 1 << 20;
@@ -51,7 +51,7 @@ export class ByteSource {
     try {
       fh = await open(path, 'r');
     } catch (err) {
-      throw readError(name, describeErrno(err));
+      throw readError(name, errnoText(err));
     }
     const st = await fh.stat();
     if (st.isDirectory()) {
@@ -66,7 +66,7 @@ export class ByteSource {
       try {
         r = await fh.read(buf, 0, READ_SIZE, size === undefined ? null : filePos);
       } catch (err) {
-        throw readError(name, `read failed: ${describeErrno(err)}`);
+        throw readError(name, `read failed: ${errnoText(err)}`);
       }
       if (r.bytesRead === 0) return null;
       filePos += r.bytesRead;
@@ -249,11 +249,3 @@ export class ByteSource {
   }
 }
 
-/** A short reason for a failed open or read. */
-export function describeErrno(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return code ?? (err as Error).message;
-}

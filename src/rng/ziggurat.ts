@@ -43,25 +43,12 @@ export function zigguratTables(): { ki: Float64Array; wi: Float64Array; fi: Floa
 
 /** One standard normal draw in float64. Consumes two generator outputs on the fast path. */
 export function standardNormal(g: Tychei): number {
-  for (;;) {
-    const r1 = g.next() >>> 0;
-    const r2 = g.next() >>> 0;
-    const idx = r1 & 0xff;
-    const rabs = (r1 >>> 12) * 4294967296 + r2; // 52 random bits
-    let x = rabs * wi[idx]!;
-    if ((r1 & 0x100) !== 0) x = -x;
-    if (rabs < ki[idx]!) return x; // ~99.3% of draws
-    if (idx === 0) {
-      // Base layer beyond R: Marsaglia's exact tail method.
-      for (;;) {
-        const xx = -INV_R * Math.log1p(-g.nextDouble());
-        const yy = -Math.log1p(-g.nextDouble());
-        if (yy + yy > xx * xx) return (r1 & 0x100) !== 0 ? -(ZIGGURAT_R + xx) : ZIGGURAT_R + xx;
-      }
-    }
-    // Wedge: accept under the density.
-    if ((fi[idx - 1]! - fi[idx]!) * g.nextDouble() + fi[idx]! < Math.exp(-0.5 * x * x)) return x;
-  }
+  const r1 = g.next() >>> 0;
+  const r2 = g.next() >>> 0;
+  const idx = r1 & 0xff;
+  const rabs = (r1 >>> 12) * 4294967296 + r2; // 52 random bits
+  if (rabs < ki[idx]!) return (1 - ((r1 >>> 7) & 2)) * (rabs * wi[idx]!); // ~98.5% of draws
+  return slowPath(g, r1, rabs, idx);
 }
 
 /**
@@ -83,7 +70,8 @@ export function fillNormal(
   let c = g.c;
   let d = g.d;
   for (let i = start; i < end; i++) {
-    // Two Tyche-i steps (see Tychei.next): r1 then r2 = a.
+    // Two Tyche-i steps (see Tychei.next): r1 then r2 = a. Written out twice on purpose: the same
+    // step in a two-pass loop measured ~35% slower (V8 does not unroll it).
     b = (b << 25) ^ (b >>> 7) ^ c;
     c = (c - d) | 0;
     d = (d << 24) ^ (d >>> 8) ^ a;
@@ -127,7 +115,10 @@ export function fillNormal(
   g.d = d;
 }
 
-/** The ziggurat's rare branch for a rejected fast-path draw (r1, rabs, idx); then redraw. */
+/**
+ * The ziggurat's rare branch for a draw (r1, rabs, idx) the fast path rejected: the exact tail
+ * beyond R for the base layer, else the wedge test under the density; a rejected wedge draws anew.
+ */
 function slowPath(g: Tychei, r1: number, rabs: number, idx: number): number {
   const negative = (r1 & 0x100) !== 0;
   if (idx === 0) {

@@ -40,55 +40,42 @@ export function findJsonError(text: string): { pos: number; expected: string } |
     if (!m || m[0] === '' || m[0] === '-') fail('a value');
     i += m![0].length;
   };
+  /** The items of an object or array after its opening bracket, up to `close`. */
+  const sequence = (close: '}' | ']', item: () => void): void => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      fail(`"," or "${close}"`);
+    }
+  };
+  const member = (): void => {
+    ws();
+    string();
+    ws();
+    if (text[i] !== ':') fail('":" after the field name');
+    i++;
+    value();
+  };
   const value = (): void => {
     ws();
     const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        string();
-        ws();
-        if (text[i] !== ':') fail('":" after the field name');
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail('"," or "}"');
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail('"," or "]"');
-      }
-    } else if (c === '"') string();
+    if (c === '{') sequence('}', member);
+    else if (c === '[') sequence(']', value);
+    else if (c === '"') string();
     else if (c === 't') literal('true');
     else if (c === 'f') literal('false');
     else if (c === 'n') literal('null');

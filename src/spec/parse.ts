@@ -1,7 +1,7 @@
 import { InitWeightsError, specError } from '../errors.js';
 import { isKernelLayout, KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
 import { deriveParam, findInitializer, INITIALIZER_NAMES, paramProblem } from '../init/table.js';
-import { DTYPE_NAMES, isDtype, type Dtype } from './dtype.js';
+import { DTYPES, DTYPE_NAMES, isDtype, type Dtype } from './dtype.js';
 import { drawSeed, normalizeSeed, type Seed } from './seed.js';
 import { checkShape, shapeSize } from './shape.js';
 import { findJsonError } from './json-position.js';
@@ -92,39 +92,6 @@ export function checkName(value: unknown, path: string): string {
 
 /** Longest part of a tensor name, in UTF-8 bytes: file systems allow 255 per name, less an extension. */
 const MAX_NAME_PART_BYTES = 200;
-
-/** Largest finite value of each dtype. */
-const DTYPE_MAX: Readonly<Record<Dtype, number>> = {
-  float64: Number.MAX_VALUE,
-  float32: 3.4028234663852886e38,
-  float16: 65504,
-  bfloat16: 3.3895313892515355e38,
-};
-
-/**
- * A parameter choice that can only write infinities: a constant or a uniform bound past the dtype's
- * largest finite value, or a uniform span past float64's. (Normal draws that land past a narrow
- * dtype's range round to infinity: that is the rounding rule of docs/stream.md, not refused.)
- * Undefined when fine.
- */
-function overflowProblem(init: InitializerSpec, dtype: Dtype): string | undefined {
-  const p = init.params;
-  const num = (k: string): number => (typeof p[k] === 'number' ? (p[k] as number) : 0);
-  let reach: number;
-  switch (init.type) {
-    case 'constant':
-      reach = Math.abs(num('value'));
-      break;
-    case 'uniform':
-      if (!Number.isFinite(num('maxval') - num('minval'))) return 'has maxval - minval past the largest float64';
-      reach = Math.max(Math.abs(num('minval')), Math.abs(num('maxval')));
-      break;
-    default:
-      return undefined;
-  }
-  const max = DTYPE_MAX[dtype];
-  return reach > max || !Number.isFinite(reach) ? `reaches values past the largest finite ${dtype} (${max}), which would be written as infinity` : undefined;
-}
 
 /**
  * Resolve an initializer given as a name or as { "type": name, ...params } for a tensor of `shape`:
@@ -238,7 +205,7 @@ export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): Weight
     const initializer = resolveInitializer(e.initializer, e.initPath, shape, layout);
     const dtype = e.dtype === undefined ? fileDtype : checkDtype(e.dtype, e.dtypePath);
     const seed = e.seed === undefined ? fileSeed : checkSeed(e.seed, e.seedPath);
-    const overflow = overflowProblem(initializer, dtype);
+    const overflow = findInitializer(initializer.type)?.overflow?.(initializer.params, dtype, DTYPES[dtype].max);
     if (overflow !== undefined) throw specError(e.initPath, overflow, { type: initializer.type, ...initializer.params });
     return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer };
   });

@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { InitWeightsError } from '../errors.js';
+import { errnoText, InitWeightsError } from '../errors.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
 
 /** Where bytes go. `write` resolves when the sink can take more; `close` commits; `abort` undoes. */
@@ -26,21 +26,7 @@ export class BrokenPipeError extends Error {
 }
 
 function ioError(what: string, path: string, err: unknown): InitWeightsError {
-  const e = err as NodeJS.ErrnoException;
-  const reasons: Record<string, string> = {
-    ENOSPC: 'no space left on the device',
-    EFBIG: 'file too large (past the file size limit)',
-    EDQUOT: 'disk quota exceeded',
-    EACCES: 'permission denied',
-    EROFS: 'read-only file system',
-    EIO: 'input/output error',
-    ENAMETOOLONG: 'file name too long',
-    ENOENT: 'no such file or directory',
-    ENOTDIR: 'a part of the path is not a directory',
-    EISDIR: 'is a directory',
-  };
-  const reason = (e.code !== undefined ? reasons[e.code] : undefined) ?? e.code ?? (e.message || String(err));
-  return new InitWeightsError('E_IO', `${what} ${path}: ${reason}`, { cause: err });
+  return new InitWeightsError('E_IO', `${what} ${path}: ${errnoText(err)}`, { cause: err });
 }
 
 /** A name for a temp file or directory beside `target`, hidden and unique. */

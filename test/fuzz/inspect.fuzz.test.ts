@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { fixture, runInspectCli } from '../inspect/helpers.js';
+import { mulberry32 as rng } from '../helpers/rng.js';
 
 /*
  * Fuzz: files of every format, mutated and truncated by a seeded mutator, go through `inspect`.
@@ -14,18 +15,6 @@ import { fixture, runInspectCli } from '../inspect/helpers.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const PER_CASE_MS = 5000;
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
 

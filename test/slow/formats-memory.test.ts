@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runWithPeak } from '../helpers/peak.js';
 
 /*
  * Flat memory for Arrow: apache-arrow's writer would buffer a whole table, so the writer makes a
@@ -11,25 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
  * Arrow stream into a pipe and as an Arrow file, with the child's own peak RSS
  * (process.resourceUsage().maxRSS) read at the end. The bound is the one the .npy stream meets.
  */
-const RUN = fileURLToPath(new URL('../../dist/cli/run.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'iw-arrow-mem-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function genPeak(args: string[], pipeTo: string | undefined): { peakMB: number; stdoutBytes: number } {
-  const script = `
-    const { run } = await import(${JSON.stringify(RUN)});
-    const code = await run(${JSON.stringify(['gen', '--shape', '250000,1000', '--seed', '1', '--quiet', ...args])});
-    process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CODE ' + code + '\\n');
-  `;
-  const out = spawnSync('bash', ['-c', `"${process.execPath}" --input-type=module -e "$SCRIPT"${pipeTo ? ` | ${pipeTo}` : ''}`], {
-    env: { ...process.env, SCRIPT: script },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  const m = /MAXRSS_KB (\d+) CODE (\d+)/.exec(out.stderr);
-  expect(m, out.stderr).not.toBeNull();
-  expect(Number(m![2])).toBe(0);
-  return { peakMB: Number(m![1]) / 1024, stdoutBytes: Number(out.stdout.trim() || 0) };
+  const { peakMB, stdout } = runWithPeak(['gen', '--shape', '250000,1000', '--seed', '1', '--quiet', ...args], pipeTo ? { stdoutTo: pipeTo } : {});
+  return { peakMB, stdoutBytes: Number(stdout.trim() || 0) };
 }
 
 describe('Arrow output keeps memory flat', () => {

@@ -4,36 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runWithPeak } from '../helpers/peak.js';
 
 /*
  * Flat memory while inspecting 4 GB: 1e9 float32 values, once from a file and once from a pipe
  * (gen streaming into inspect -), with inspect's own peak RSS (process.resourceUsage().maxRSS)
  * read in its process at the end. A bound on memory, not a timing.
  */
-const RUN = fileURLToPath(new URL('../../dist/cli/run.js', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/init-weights.js', import.meta.url));
 const N = 1_000_000_000;
 const LIMIT_MB = 200;
 const dir = mkdtempSync(join(tmpdir(), 'iw-inspect-mem-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run inspect in a child node with `input`, stdin from `stdinCmd` when given; returns peak RSS in MB and the report. */
+/** Run inspect --json in a child node on `input`, stdin from `stdinCmd` when given; its peak RSS in MB and the report. */
 function inspectChild(input: string, stdinCmd?: string): { peakMB: number; report: { tensors: { count: number; std: number }[] } } {
-  const script = `
-    const { Writable } = await import('node:stream');
-    const { run } = await import(${JSON.stringify(RUN)});
-    let out = '';
-    const stdout = new Writable({ write(c, _e, cb) { out += c; cb(); } });
-    const code = await run(['inspect', ${JSON.stringify(input)}, '--json'], { stdout, stderr: process.stderr, stdin: process.stdin, env: {} });
-    process.stdout.write(out);
-    process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CODE ' + code + '\\n');
-  `;
-  const cmd = `${stdinCmd === undefined ? '' : `${stdinCmd} | `}"${process.execPath}" --input-type=module -e "$SCRIPT"`;
-  const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { env: { ...process.env, SCRIPT: script }, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
-  const m = /MAXRSS_KB (\d+) CODE (\d+)/.exec(r.stderr);
-  expect(m, r.stderr).not.toBeNull();
-  expect(Number(m![2]), r.stderr).toBe(0);
-  return { peakMB: Number(m![1]) / 1024, report: JSON.parse(r.stdout) as { tensors: { count: number; std: number }[] } };
+  const { peakMB, stdout } = runWithPeak(['inspect', input, '--json'], { ...(stdinCmd ? { stdinFrom: stdinCmd } : {}), timeout: 600_000 });
+  return { peakMB, report: JSON.parse(stdout) as { tensors: { count: number; std: number }[] } };
 }
 
 describe('inspect keeps memory flat', () => {

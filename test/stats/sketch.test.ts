@@ -3,18 +3,7 @@ import { float16BitsToNumber } from '../../src/rng/round.js';
 import { ksStatistic } from '../../src/stats/ks.js';
 import { normalCdf } from '../../src/stats/normal.js';
 import { binnedKs, bucketEdges, bucketFloor, bucketMid, keyOfBits, SketchBuilder, sketchHistogram, SKETCH_RELATIVE_ERROR } from '../../src/stats/sketch.js';
-
-/** A seeded uniform generator (mulberry32), so the data are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../helpers/rng.js';
 
 function normals(n: number, seed: number): Float32Array {
   const u = rng(seed);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { InitWeightsError, usageError } from '../../errors.js';
+import { errnoText, InitWeightsError, usageError } from '../../errors.js';
 import { findFormat } from '../../formats/registry.js';
-import { checkTarget, generate, planOutput, type GenerateResult } from '../../generate.js';
+import { generate, type GenerateResult } from '../../generate.js';
 import type { KernelLayout } from '../../init/fans.js';
 import { findInitializer, INITIALIZER_NAMES, paramProblem, paramFlag } from '../../init/table.js';
 import { builtinSpec } from '../../spec/builtin.js';
@@ -107,9 +107,7 @@ async function readSpecFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new InitWeightsError('E_USAGE', `--spec: cannot read ${JSON.stringify(path)}: ${why}`);
+    throw new InitWeightsError('E_USAGE', `--spec: cannot read ${JSON.stringify(path)}: ${errnoText(err)}`);
   }
 }
 
@@ -136,11 +134,6 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
     ...(opts.compress !== undefined ? { compress: opts.compress } : {}),
     ...(opts.maxShardSize !== undefined ? { maxShardSize: opts.maxShardSize } : {}),
   };
-  const plan = planOutput(spec, output, opts.format, formatOptions);
-  await checkTarget(output, plan.layout, opts.force);
-  if (spec.seedDrawn && !opts.quiet) {
-    io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
-  }
   const widest = Math.max(...spec.tensors.map((t) => DTYPES[t.dtype].bytes));
   const bar = opts.quiet ? undefined : progressBar(io, widest);
   let result: GenerateResult;
@@ -154,6 +147,12 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
       formatOptions,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       stdout: io.stdout,
+      // The drawn seed is printed once the request is known to be good, before the long part.
+      onReady: () => {
+        if (spec.seedDrawn && !opts.quiet) {
+          io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
+        }
+      },
       ...(bar ? { onProgress: bar.update } : {}),
       ...(signal ? { signal } : {}),
     });
