@@ -11,26 +11,41 @@ export type ErrorCode =
   | 'E_READ' // a file to read is malformed, truncated or not a weights file (inspect)
   | 'E_CANCELLED'; // SIGINT or SIGTERM
 
+/**
+ * What an error is about, for programs (and for the CLI, which turns a field into its flag):
+ * `field` is a request field or a spec path (`output`, `force`, `tensors[1].shape[0]`), `rule`
+ * the rule it broke, `value` the culprit.
+ */
+export interface ErrorDetail {
+  readonly field?: string;
+  readonly rule?: string;
+  readonly value?: unknown;
+  /** The path the error is about, when it is about a file. */
+  readonly path?: string;
+}
+
 export class InitWeightsError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
+  readonly detail: ErrorDetail;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: ErrorDetail }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InitWeightsError';
     this.code = code;
     this.exitCode = code === 'E_IO' || code === 'E_READ' || code === 'E_CANCELLED' ? 1 : 2;
+    this.detail = options?.detail ?? {};
   }
 }
 
 /** A spec field broke a rule: `path` is where (`tensors[1].shape[0]`), `rule` what, `value` the culprit. */
 export function specError(path: string, rule: string, value: unknown): InitWeightsError {
-  return new InitWeightsError('E_SPEC', `spec ${path}: ${rule}, got ${show(value)}`);
+  return new InitWeightsError('E_SPEC', `spec ${path}: ${rule}, got ${show(value)}`, { detail: { field: path, rule, value } });
 }
 
 /** A flag broke a rule. */
 export function usageError(flag: string, rule: string, value: unknown): InitWeightsError {
-  return new InitWeightsError('E_USAGE', `${flag}: ${rule}, got ${show(value)}`);
+  return new InitWeightsError('E_USAGE', `${flag}: ${rule}, got ${show(value)}`, { detail: { field: flag, rule, value } });
 }
 
 /** Echo a user's value compactly in an error message. */

@@ -1,12 +1,12 @@
 /** init-weights: the public API. Everything a JS/TS user may rely on is exported here, by name. */
 export { InitWeightsError, type ErrorCode } from './errors.js';
-export { generate, planOutput, type GenerateOptions, type GenerateResult, type WrittenFile, type Layout, type OutputPlan } from './generate.js';
-export { parseSpecText, resolveSpec, resolveInitializer, specToJson, type SpecOverrides } from './spec/parse.js';
-export { builtinSpec } from './spec/builtin.js';
-export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './spec/types.js';
-export { DTYPES, DTYPE_NAMES, type Dtype, type DtypeInfo } from './spec/dtype.js';
-export { normalizeSeed, drawSeed, type Seed } from './spec/seed.js';
-export { parseShapeFlag, shapeSize, shapeTuple } from './spec/shape.js';
+export { generate, planOutput, type GenerateOptions, type GenerateResult, type WrittenFile, type Layout, type OutputPlan } from './generate/generate.js';
+export { parseSpecText, resolveSpec, resolveInitializer, specToJson, type SpecOverrides } from './weights-spec/parse.js';
+export { builtinSpec } from './weights-spec/builtin.js';
+export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './weights-spec/types.js';
+export { DTYPES, DTYPE_NAMES, type Dtype, type DtypeInfo } from './dtype/table.js';
+export { normalizeSeed, drawSeed, type Seed } from './rng/seed.js';
+export { parseShapeFlag, shapeSize, shapeTuple } from './weights-spec/shape.js';
 export {
   INITIALIZERS,
   INITIALIZER_NAMES,
@@ -23,7 +23,7 @@ export { calculateGain, NONLINEARITIES } from './init/gain.js';
 export { kerasSpread, xavierSpread, kaimingSpread, TRUNCATED_STD_2, type Spread } from './init/scaling.js';
 export { ORTHOGONAL_MAX_ELEMENTS, ORTHOGONAL_MAX_WORK } from './init/orthogonal.js';
 export { fillInitializerBlock, initializerValues } from './init/fill.js';
-export { expandLayers, LAYERS, LAYER_TYPES } from './spec/layers.js';
+export { expandLayers, LAYERS, LAYER_TYPES } from './weights-spec/layers.js';
 export { truncatedNormalCdf, truncatedNormalMoments, truncatedMass } from './stats/truncnormal.js';
 export { STREAM_VERSION, BLOCK_SIZE, blockSeedString, blockGenerator } from './rng/stream.js';
 export { Tychei } from './rng/tychei.js';
@@ -33,13 +33,13 @@ export {
   float64ToBfloat16Bits,
   float16BitsToNumber,
   bfloat16BitsToNumber,
-} from './rng/round.js';
-export { tensorChunks, tensorValues, tensorByteLength, fillBlock } from './stream/generate.js';
+} from './dtype/round.js';
+export { tensorChunks, tensorValues, tensorByteLength, fillBlock } from './io/chunks.js';
 export { encodeNpyHeader } from './formats/npy/header.js';
 export { encodeTarHeader } from './formats/tar/header.js';
 export { FORMATS, FORMAT_NAMES, findFormat, formatForPath } from './formats/registry.js';
 export type { FormatDef, FormatOptions, WriteContext, SplitPlan, SplitPart } from './formats/types.js';
-export { provenance, type ManifestFile } from './formats/manifest.js';
+export { provenance, type ManifestFile } from './formats/directory/manifest.js';
 export {
   encodeSafetensorsHeader,
   safetensorsMetadata,

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { InitWeightsError } from '../errors.js';
-import { removeAllTempsSync } from '../stream/cleanup.js';
-import { BrokenPipeError } from '../stream/sink.js';
+import { removeAllTempsSync } from '../io/cleanup.js';
+import { BrokenPipeError } from '../io/sink.js';
 import { runGen } from './commands/gen.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';

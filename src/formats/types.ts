@@ -1,7 +1,7 @@
-import type { Dtype } from '../spec/dtype.js';
-import type { TensorSpec, WeightsSpec } from '../spec/types.js';
-import type { Sink } from '../stream/sink.js';
-import type { ManifestFile } from './manifest.js';
+import type { Dtype } from '../dtype/table.js';
+import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
+import type { Sink } from '../io/sink.js';
+import type { ManifestFile } from './directory/manifest.js';
 
 /** Options that only some formats take; a format lists the ones it accepts in `options`. */
 export interface FormatOptions {

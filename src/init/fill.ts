@@ -1,5 +1,5 @@
 import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
-import type { TensorSpec } from '../spec/types.js';
+import type { TensorSpec } from '../weights-spec/types.js';
 import { findInitializer } from './table.js';
 
 /**

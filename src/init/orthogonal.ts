@@ -1,7 +1,7 @@
 import { InitWeightsError } from '../errors.js';
 import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
 import { fillNormal } from '../rng/ziggurat.js';
-import type { Seed } from '../spec/seed.js';
+import type { Seed } from '../rng/seed.js';
 import type { KernelLayout } from './fans.js';
 
 /*

@@ -3,7 +3,7 @@ import type { Tychei } from '../rng/tychei.js';
 import { fillTruncatedNormal } from '../rng/truncated.js';
 import { fillUniform } from '../rng/uniform.js';
 import { fillNormal } from '../rng/ziggurat.js';
-import type { Seed } from '../spec/seed.js';
+import type { Seed } from '../rng/seed.js';
 import { standardNormalCdf } from '../stats/normal.js';
 import { computeFans, isKernelLayout, KERNEL_LAYOUTS, type KernelLayout } from './fans.js';
 import { NONLINEARITIES } from './gain.js';

@@ -1,7 +1,7 @@
-import { DTYPES } from '../spec/dtype.js';
+import { DTYPES } from '../dtype/table.js';
 import { Moments } from '../stats/moments.js';
 import { SketchBuilder, type FloatSketch } from '../stats/sketch.js';
-import { bfloat16BitsToNumber, float16BitsToNumber } from '../rng/round.js';
+import { bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
 import { ELEMENT_BYTES, type ElementType } from './types.js';
 
 /** Values per batch: the moments of a batch are summed in cache, then merged (Pébay). */

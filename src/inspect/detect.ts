@@ -1,5 +1,5 @@
-import { NPY_MAGIC } from './readers/npy.js';
-import { isTarHeader } from './readers/tar.js';
+import { NPY_MAGIC } from '../formats/npy/reader.js';
+import { isTarHeader } from '../formats/tar/reader.js';
 import type { InputFormat } from './types.js';
 
 /** Bytes detection looks at: a tar header's magic sits at 257. */

@@ -4,15 +4,15 @@ import { errnoText, InitWeightsError } from '../errors.js';
 import type { TensorSummary } from './accumulate.js';
 import { DETECT_BYTES, detectFormat } from './detect.js';
 import { findProvenance, type Provenance } from './provenance.js';
-import { readArrow } from './readers/arrow.js';
-import { accumulatorFor, q } from './readers/common.js';
-import { readDirectory } from './readers/directory.js';
-import { readNpy } from './readers/npy.js';
-import { readNpz } from './readers/npz.js';
-import { readSafetensors } from './readers/safetensors.js';
-import { readTar } from './readers/tar.js';
+import { readArrow } from '../formats/arrow/reader.js';
+import { accumulatorFor, q } from '../formats/reader.js';
+import { readDirectory } from '../formats/directory/reader.js';
+import { readNpy } from '../formats/npy/reader.js';
+import { readNpz } from '../formats/npz/reader.js';
+import { readSafetensors } from '../formats/safetensors/reader.js';
+import { readTar } from '../formats/tar/reader.js';
 import { DEFAULT_BINS, provenanceBlock, REPORT_SCHEMA_VERSION, tensorReport, type InspectReport } from './report.js';
-import { ByteSource, oneLine, readError } from './source.js';
+import { ByteSource, oneLine, readError } from '../io/source.js';
 import type { InputFormat, TensorHeader, TensorSink } from './types.js';
 
 /** What to inspect and how. */

@@ -1,7 +1,7 @@
 import { formatBytes } from '../units.js';
-import { shapeTuple } from '../spec/shape.js';
+import { shapeTuple } from '../weights-spec/shape.js';
 import type { InspectReport, TensorReport } from './report.js';
-import { oneLine } from './source.js';
+import { oneLine } from '../io/source.js';
 
 /** Width of the longest histogram bar, in character cells. */
 const BAR_WIDTH = 40;

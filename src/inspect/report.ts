@@ -1,4 +1,4 @@
-import { float64ToBfloat16Bits, float64ToFloat16Bits, bfloat16BitsToNumber, float16BitsToNumber } from '../rng/round.js';
+import { float64ToBfloat16Bits, float64ToFloat16Bits, bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
 import { ksPValue } from '../stats/ks.js';
 import { normalCdf } from '../stats/normal.js';
 import { binnedKs, bucketEdges, bucketFloor, bucketMid, sketchHistogram, SKETCH_RELATIVE_ERROR, type FloatSketch } from '../stats/sketch.js';

@@ -1,5 +1,5 @@
 import { Tychei } from './tychei.js';
-import type { Seed } from '../spec/seed.js';
+import type { Seed } from './seed.js';
 
 /** Version of the value stream. Changing any value for an existing version is a breaking change. */
 export const STREAM_VERSION = 1;

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeNpyHeader } from '../../src/formats/npy/header.js';
-import { resolveSpec } from '../../src/spec/parse.js';
-import { builtinSpec } from '../../src/spec/builtin.js';
-import { tensorChunks } from '../../src/stream/generate.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
+import { builtinSpec } from '../../src/weights-spec/builtin.js';
+import { tensorChunks } from '../../src/io/chunks.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { tensor } from '../helpers/spec.js';
 

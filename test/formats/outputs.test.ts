@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { generate, planOutput, type GenerateOptions } from '../../src/generate.js';
+import { generate, planOutput, type GenerateOptions } from '../../src/generate/generate.js';
 import { FORMAT_NAMES } from '../../src/formats/registry.js';
-import { resolveSpec } from '../../src/spec/parse.js';
-import type { Dtype } from '../../src/spec/dtype.js';
-import type { TensorSpec, WeightsSpec } from '../../src/spec/types.js';
-import { tensorChunks } from '../../src/stream/generate.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
+import type { Dtype } from '../../src/dtype/table.js';
+import type { TensorSpec, WeightsSpec } from '../../src/weights-spec/types.js';
+import { tensorChunks } from '../../src/io/chunks.js';
 import { readArrow, readNpy, readSafetensors, readZip } from './read.js';
 
 // Goldens must not move with the package version, which the provenance records.

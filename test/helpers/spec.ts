@@ -1,7 +1,7 @@
-import { resolveSpec } from '../../src/spec/parse.js';
-import type { TensorSpec } from '../../src/spec/types.js';
-import type { Dtype } from '../../src/spec/dtype.js';
-import type { Seed } from '../../src/spec/seed.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
+import type { TensorSpec } from '../../src/weights-spec/types.js';
+import type { Dtype } from '../../src/dtype/table.js';
+import type { Seed } from '../../src/rng/seed.js';
 
 /** One resolved tensor for tests. */
 export function tensor(

@@ -3,7 +3,7 @@ import { fillInitializerBlock } from '../../src/init/fill.js';
 import { spreadOf } from '../../src/init/table.js';
 import { TRUNCATED_STD_2 } from '../../src/init/scaling.js';
 import { BLOCK_SIZE } from '../../src/rng/stream.js';
-import { tensorValues } from '../../src/stream/generate.js';
+import { tensorValues } from '../../src/io/chunks.js';
 import { truncatedNormalMoments } from '../../src/stats/truncnormal.js';
 import { expectFit, normalLaw, tensorOf, truncatedLaw, uniformLaw, valuesOf } from './fit.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { initializerValues } from '../../src/init/fill.js';
-import { resolveSpec } from '../../src/spec/parse.js';
-import type { TensorSpec } from '../../src/spec/types.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
+import type { TensorSpec } from '../../src/weights-spec/types.js';
 import { ksTest } from '../../src/stats/ks.js';
 import { Moments } from '../../src/stats/moments.js';
 import { normalCdf, standardNormalPdf } from '../../src/stats/normal.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orthogonalDims, orthogonalProblem, orthonormalColumns } from '../../src/init/orthogonal.js';
-import { resolveSpec } from '../../src/spec/parse.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
 import { valuesOf } from './fit.js';
 
 const EPS = 2 ** -52;

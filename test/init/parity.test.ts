@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initializerValues } from '../../src/init/fill.js';
 import { spreadOf } from '../../src/init/table.js';
-import { resolveSpec } from '../../src/spec/parse.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
 import { Moments } from '../../src/stats/moments.js';
 import { tensorOf } from './fit.js';
 

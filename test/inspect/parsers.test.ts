@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Accumulator } from '../../src/inspect/accumulate.js';
 import { detectFormat } from '../../src/inspect/detect.js';
 import { findProvenance } from '../../src/inspect/provenance.js';
-import { checkedSize } from '../../src/inspect/readers/common.js';
-import { parseNpyDict } from '../../src/inspect/readers/npy.js';
-import { parseSafetensorsHeader } from '../../src/inspect/readers/safetensors.js';
+import { checkedSize } from '../../src/formats/reader.js';
+import { parseNpyDict } from '../../src/formats/npy/reader.js';
+import { parseSafetensorsHeader } from '../../src/formats/safetensors/reader.js';
 import { f32, npyBytes, safetensorsBytes } from './helpers.js';
 
 describe('the .npy header parser', () => {

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { initializerValues } from '../../src/init/fill.js';
 import { orthogonalDims } from '../../src/init/orthogonal.js';
 import { TRUNCATED_STD_2 } from '../../src/init/scaling.js';
-import { binomialTest } from '../../src/stats/binomial.js';
-import { chiSquareTest } from '../../src/stats/chisquare.js';
+import { binomialTest } from '../helpers/stats/binomial.js';
+import { chiSquareTest } from '../helpers/stats/chisquare.js';
 import { ALPHA, expectFit, tensorOf, truncatedLaw, uniformLaw, type Law } from '../init/fit.js';
 
 const N = 2 ** 21;

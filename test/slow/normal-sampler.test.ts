@@ -17,15 +17,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../src/rng/stream.js';
 import { Tychei } from '../../src/rng/tychei.js';
 import { fillNormal, ZIGGURAT_R, zigguratTables } from '../../src/rng/ziggurat.js';
-import { resolveSpec } from '../../src/spec/parse.js';
-import type { TensorSpec } from '../../src/spec/types.js';
-import { binomialAcceptance, binomialTest } from '../../src/stats/binomial.js';
-import { chiSquareTest } from '../../src/stats/chisquare.js';
-import { Correlation } from '../../src/stats/correlation.js';
+import { resolveSpec } from '../../src/weights-spec/parse.js';
+import type { TensorSpec } from '../../src/weights-spec/types.js';
+import { binomialAcceptance, binomialTest } from '../helpers/stats/binomial.js';
+import { chiSquareTest } from '../helpers/stats/chisquare.js';
+import { Correlation } from '../helpers/stats/correlation.js';
 import { ksTest } from '../../src/stats/ks.js';
 import { Moments } from '../../src/stats/moments.js';
 import { normalCdf, standardNormalCdf, standardNormalSf } from '../../src/stats/normal.js';
-import { fillBlock, tensorValues } from '../../src/stream/generate.js';
+import { fillBlock, tensorValues } from '../../src/io/chunks.js';
 
 /** Draws in the main sample. */
 const N = 10_000_000;

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { errnoText, InitWeightsError, usageError } from '../../errors.js';
 import { findFormat } from '../../formats/registry.js';
-import { generate, type GenerateResult } from '../../generate.js';
+import { generate, type GenerateResult } from '../../generate/generate.js';
 import type { KernelLayout } from '../../init/fans.js';
 import { findInitializer, INITIALIZER_NAMES, paramProblem, paramFlag } from '../../init/table.js';
-import { builtinSpec } from '../../spec/builtin.js';
-import { DTYPES, type Dtype } from '../../spec/dtype.js';
-import { parseSpecText, resolveSpec } from '../../spec/parse.js';
-import type { Seed } from '../../spec/seed.js';
-import { shapeTuple } from '../../spec/shape.js';
-import type { WeightsSpec } from '../../spec/types.js';
+import { builtinSpec } from '../../weights-spec/builtin.js';
+import { DTYPES, type Dtype } from '../../dtype/table.js';
+import { parseSpecText, resolveSpec } from '../../weights-spec/parse.js';
+import type { Seed } from '../../rng/seed.js';
+import { shapeTuple } from '../../weights-spec/shape.js';
+import type { WeightsSpec } from '../../weights-spec/types.js';
 import { readAllText, type CliIO } from '../io.js';
 import { formatBytes, progressBar } from '../progress.js';
 

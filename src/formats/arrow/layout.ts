@@ -6,8 +6,8 @@
  * tensor is one row. The schema metadata holds the shape and the provenance either way.
  */
 import { InitWeightsError } from '../../errors.js';
-import type { Dtype } from '../../spec/dtype.js';
-import type { TensorSpec } from '../../spec/types.js';
+import type { Dtype } from '../../dtype/table.js';
+import type { TensorSpec } from '../../weights-spec/types.js';
 
 export const FIXED_SHAPE_TENSOR = 'arrow.fixed_shape_tensor';
 const MAX_LIST_SIZE = 2 ** 31 - 1;

@@ -1,8 +1,8 @@
-import type { TensorSpec } from '../../spec/types.js';
-import type { Sink } from '../../stream/sink.js';
-import { checkAborted } from '../../stream/pump.js';
-import { DTYPES } from '../../spec/dtype.js';
-import { provenance } from '../manifest.js';
+import type { TensorSpec } from '../../weights-spec/types.js';
+import type { Sink } from '../../io/sink.js';
+import { checkAborted } from '../../io/pump.js';
+import { DTYPES } from '../../dtype/table.js';
+import { provenance } from '../directory/manifest.js';
 import type { FormatDef, WriteContext } from '../types.js';
 import { ARROW_DTYPES, arrowLayout, arrowSchemaMetadata } from './layout.js';
 // Types only (erased at build): the modules themselves are imported lazily below.

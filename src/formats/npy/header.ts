@@ -1,4 +1,4 @@
-import { shapeTuple } from '../../spec/shape.js';
+import { shapeTuple } from '../../weights-spec/shape.js';
 
 /** numpy aligns the data of .npy files to 64 bytes (numpy.lib.format.ARRAY_ALIGN). */
 export const NPY_ALIGN = 64;

@@ -1,7 +1,7 @@
-import { DTYPES } from '../../spec/dtype.js';
-import type { TensorSpec } from '../../spec/types.js';
-import type { Sink } from '../../stream/sink.js';
-import { pumpTensor } from '../../stream/pump.js';
+import { DTYPES } from '../../dtype/table.js';
+import type { TensorSpec } from '../../weights-spec/types.js';
+import type { Sink } from '../../io/sink.js';
+import { pumpTensor } from '../../io/pump.js';
 import type { FormatDef, WriteContext } from '../types.js';
 import { encodeNpyHeader } from './header.js';
 

@@ -1,7 +1,7 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
-import type { TensorSpec } from '../../spec/types.js';
-import type { Sink } from '../../stream/sink.js';
-import { provenance } from '../manifest.js';
+import type { TensorSpec } from '../../weights-spec/types.js';
+import type { Sink } from '../../io/sink.js';
+import { provenance } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
 import type { FormatDef, WriteContext } from '../types.js';
 import {

@@ -5,8 +5,8 @@
  * readers that map the file can view each tensor in place). Offsets start at 0 and tile the data
  * with no holes, in the order given.
  */
-import type { Dtype } from '../../spec/dtype.js';
-import { DTYPES } from '../../spec/dtype.js';
+import type { Dtype } from '../../dtype/table.js';
+import { DTYPES } from '../../dtype/table.js';
 import { InitWeightsError } from '../../errors.js';
 
 /** safetensors' dtype names (its Rust `Dtype` enum as serialized). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { TensorSpec } from '../../spec/types.js';
-import type { Sink } from '../../stream/sink.js';
-import { encodeManifest, type ManifestFile } from '../manifest.js';
+import type { TensorSpec } from '../../weights-spec/types.js';
+import type { Sink } from '../../io/sink.js';
+import { encodeManifest, type ManifestFile } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
 import type { FormatDef, WriteContext } from '../types.js';
 import { encodeTarHeader, tarEnd, tarPadding } from './header.js';
