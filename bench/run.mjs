@@ -21,6 +21,7 @@ const ROOT = resolve(BENCH, '..');
 const BIN = join(ROOT, 'bin', 'init-weights.js');
 const MEASURE = join(BENCH, 'measure.py');
 const NUMPY_GEN = join(BENCH, 'numpy_gen.py');
+const ZEROS = join(BENCH, 'zeros.py');
 const MiB = 1024 * 1024;
 
 // Case files under bench/cases/, loaded in name order.
@@ -125,7 +126,14 @@ function npyBytes(n, descr = '<f4', width = 4) {
 const TOOLS = {
   'init-weights': { label: 'init-weights' },
   numpy: { label: 'numpy' },
+  torch: { label: 'torch' },
+  zeros: { label: 'write limit (zeros)' },
 };
+
+/** The write-limit command of a row: `bytes` zeros into `path` on the same disk (bench/zeros.py). */
+function zerosCmd(o, bytes, path) {
+  return { tool: 'zeros', argv: [o.python, ZEROS, String(bytes), path], stdout: 'inherit', output: path, expect: { fileBytes: bytes } };
+}
 
 function iwGen(o, n, output, extra = []) {
   return [process.execPath, BIN, 'gen', '--shape', String(n), '--seed', o.seed, '--mean', '0', '--stddev', '0.05',
@@ -160,13 +168,14 @@ function buildCases(o) {
           { tool: 'init-weights', argv: iwGen(o, n, iwOut, extra), stdout: 'inherit', output: iwOut, expect: { fileBytes: npyBytes(n) } },
           { tool: 'numpy', argv: [o.python, NUMPY_GEN, String(n), o.seed, '0', '0.05', npOut], stdout: 'inherit',
             output: npOut, expect: { fileBytes: npyBytes(n) } },
+          zerosCmd(o, npyBytes(n), join(o.outDir, `zeros-${n}.bin`)),
         ],
         ratio: ['numpy', 'init-weights'],
       });
     }
   }
   // More rows (formats, inspect) live in bench/cases/*.mjs: each exports cases(o, kit) -> case[].
-  const kit = { BIN, ROOT, BENCH, MiB, iwGen, npyBytes, fmtBytes, join };
+  const kit = { BIN, ROOT, BENCH, MiB, iwGen, npyBytes, fmtBytes, join, zerosCmd };
   for (const extra of EXTRA_CASES) cases.push(...extra(o, kit));
   if (o.big) {
     cases.push({
@@ -277,18 +286,25 @@ function rateCell(r, tool) {
   return `${(r.values / median(s.map((x) => x.wall)) / 1e6).toFixed(0)} M/s`;
 }
 
+/** Zeros' time over init-weights' time for the same bytes: 1.00 would be generation for free. */
+function writeLimitCell(r) {
+  const z = r.samples.zeros, w = r.samples['init-weights'];
+  if (!z?.length || !w?.length) return '—';
+  return (median(z.map((s) => s.wall)) / median(w.map((s) => s.wall))).toFixed(2);
+}
+
 function table(results, tools) {
   const head = ['Case', 'Values'];
   for (const t of tools) head.push(`${TOOLS[t].label} time`);
-  head.push('numpy / init-weights');
+  head.push('peer / init-weights');
   for (const t of tools) head.push(`${TOOLS[t].label} peak RSS`);
-  head.push('init-weights rate');
+  head.push('init-weights rate', 'write limit / init-weights');
   const rows = results.map((r) => {
     const row = [r.title, fmtCount(r.values)];
     for (const t of tools) row.push(spread((r.samples[t] ?? []).map((s) => s.wall), timeUnit));
     row.push(ratioCell(r));
     for (const t of tools) row.push(spread((r.samples[t] ?? []).map((s) => s.rss), byteUnit));
-    row.push(rateCell(r, 'init-weights'));
+    row.push(rateCell(r, 'init-weights'), writeLimitCell(r));
     return row;
   });
   const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -351,7 +367,8 @@ function main() {
   out.push(`- init-weights side: \`init-weights gen --shape N --seed ${o.seed} --mean 0 --stddev 0.05 -o FILE.npy --force --quiet\``);
   out.push('- numpy\'s Generator.normal, astype and np.save are single-threaded (OMP/OPENBLAS/MKL_NUM_THREADS=1 set anyway). init-weights rows say their threads: "1 thread" is the one-core comparison; "default threads" uses worker threads for large jobs (every core, up to 8; below 2^25 elements it stays on one thread). The bytes are the same either way.');
   out.push(`- Wall time of the whole process (startup included), median (min–max) of ${o.runs} counted run(s) after ${o.warmup} warm-up(s), the two tools alternated (A B A B ...); ` +
-    `the ratio is median numpy time / median init-weights time (range over paired runs), >= 1 means init-weights is faster.`);
+    `the ratio is median peer time / median init-weights time (range over paired runs), >= 1 means init-weights is faster. ` +
+    `"write limit / init-weights": the time to write as many zero bytes to the same disk (bench/zeros.py, run alternately in the same case) over init-weights' time.`);
   out.push(`- Peak RSS: os.wait4 ru_maxrss of the child (bench/measure.py); floor of the method on this machine ${fmtBytes(info.rssFloor)} (/bin/true).`);
   out.push('');
   out.push(table(results, tools));
@@ -363,6 +380,12 @@ function main() {
       out.push(`- ${r.title}, ${fmtCount(r.values)} values (${fmtBytes(npyBytes(r.values))}): peak RSS ${fmtBytes(peak)}, ` +
         `${ok ? 'under' : '**OVER**'} the ${fmtBytes(r.rssLimit)} limit. ${r.note ?? ''}`);
     }
+  }
+  for (const r of results) {
+    const base = r.rateVs && results.find((x) => x.id === r.rateVs);
+    if (!base) continue;
+    const rate = (x) => x.values / median(x.samples['init-weights'].map((s) => s.wall));
+    out.push(`- ${r.title}: ${(rate(r) / rate(base)).toFixed(2)}× the values/s of "${base.title}" (whole process).`);
   }
   if (!o.big) out.push(`- The 4 GB streaming memory row was skipped; run it with \`BENCH_BIG=1 npm run bench\` (a single run streaming 4 GB: about 1e9 / the rate above, in seconds).`);
   else out.push('- Skip the 4 GB streaming memory row with `BENCH_BIG=0 npm run bench` (or `--no-big`).');

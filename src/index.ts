@@ -6,13 +6,12 @@ export { builtinSpec } from './weights-spec/builtin.js';
 export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './weights-spec/types.js';
 export { DTYPES, DTYPE_NAMES, type Dtype, type DtypeInfo } from './dtype/table.js';
 export { normalizeSeed, drawSeed, type Seed } from './rng/seed.js';
-export { parseShapeFlag, shapeSize, shapeTuple } from './weights-spec/shape.js';
+export { shapeSize, shapeTuple } from './weights-spec/shape.js';
 export {
   INITIALIZERS,
   INITIALIZER_NAMES,
   findInitializer,
   spreadOf,
-  paramFlag,
   PARAMS,
   type InitializerDef,
   type BlockAt,

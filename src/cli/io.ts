@@ -12,9 +12,18 @@ export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
-/** Read a whole readable (a spec on stdin) as UTF-8 text. */
-export async function readAllText(stream: Readable): Promise<string> {
+/**
+ * Read a whole readable (a spec on stdin) as UTF-8 text, or undefined as soon as it passes `cap`
+ * bytes: `/dev/zero` on stdin is refused after cap + 1 bytes, not read until memory runs out.
+ */
+export async function readAllText(stream: Readable, cap = Infinity): Promise<string | undefined> {
   const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  let total = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    total += buf.length;
+    if (total > cap) return undefined;
+    parts.push(buf);
+  }
   return Buffer.concat(parts).toString('utf8');
 }

@@ -1,13 +1,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FORMATS } from '../formats/registry.js';
 import { KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
-import { INITIALIZER_NAMES, INITIALIZERS, PARAMS, paramFlag } from '../init/table.js';
+import { INITIALIZER_NAMES, INITIALIZERS, PARAMS } from '../init/table.js';
 import { DTYPE_NAMES, type Dtype } from '../dtype/table.js';
 import { normalizeSeed, type Seed } from '../rng/seed.js';
-import { parseShapeFlag } from '../weights-spec/shape.js';
 import { TOOL_VERSION } from '../version.js';
-import { DEFAULT_DIR, DEFAULT_FILE, type GenOptions } from './commands/gen.js';
+import { InitWeightsError, show } from '../errors.js';
+import { DEFAULT_DIR, DEFAULT_FILE } from '../generate/plan.js';
+import type { GenOptions } from './commands/gen.js';
+import { paramFlag } from './flags.js';
+import { parseShapeFlag } from './shape-flag.js';
 import type { InspectOptions } from './commands/inspect.js';
+import type { VerifyOptions } from './commands/verify.js';
 
 /* Declarations only: flags, their parsers and help. The work is in commands/. */
 
@@ -47,7 +51,9 @@ function shapeArg(value: string): number[] {
   try {
     return parseShapeFlag(value);
   } catch (err) {
-    throw new InvalidArgumentError((err as Error).message.replace(/^--shape: /, ''));
+    // Commander adds the flag itself: give it the rule and the value.
+    if (!(err instanceof InitWeightsError)) throw err;
+    throw new InvalidArgumentError(`${err.detail.rule ?? err.message}, got ${show(err.detail.value)}`);
   }
 }
 
@@ -69,10 +75,17 @@ stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or ${DEFAULT
 Several tensors on stdout are a tar stream of NAME.npy members (see README).
 Initializers: ${INITIALIZERS.map((d) => d.name).join(', ')}.
 Formats: ${FORMATS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
-Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error.`;
+  $ init-weights gen --spec fixtures/model.json -o fixtures/weights.safetensors --check
+      CI: exit 1, a line per differing file or tensor, when the fixture no longer matches
+
+Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error (or, with --check, a difference).`;
 
 /** Build the program; the handlers run each command with its typed options. */
-export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspect: (opts: InspectOptions) => Promise<void>): Command {
+export function buildProgram(
+  onGen: (opts: GenOptions) => Promise<void>,
+  onInspect: (opts: InspectOptions) => Promise<void>,
+  onVerify: (opts: VerifyOptions) => Promise<void> = async () => undefined,
+): Command {
   const program = new Command('init-weights')
     .description('Seeded, reproducible neural-network initial weights, streamed into .npy, .npz, safetensors, Arrow or tar files; and a report on any such file.')
     .version(TOOL_VERSION, '-V, --version')
@@ -94,7 +107,8 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
     .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', intInRange(1, 256))
-    .option('--force', 'replace an existing output', false)
+    .option('--force', 'replace existing files whose bytes differ (identical ones are left alone anyway)', false)
+    .option('--check', 'write nothing: compare with what is at -o and exit 1 on any difference (CI fixtures)', false)
     .option('--json', 'print the summary on stderr as JSON (even with --quiet)', false)
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
   // One flag per initializer parameter, from the table: numbers, or words with their choices.
@@ -128,6 +142,7 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
       ...(raw.compress !== undefined ? { compress: raw.compress === true } : {}),
       ...(raw.maxShardSize !== undefined ? { maxShardSize: raw.maxShardSize as number } : {}),
       force: raw.force === true,
+      ...(raw.check === true ? { check: true } : {}),
       json: raw.json === true,
       quiet: raw.quiet === true,
     });
@@ -146,6 +161,14 @@ export function buildProgram(onGen: (opts: GenOptions) => Promise<void>, onInspe
         ...(raw.bins !== undefined ? { bins: raw.bins as number } : {}),
         json: raw.json === true,
       });
+    });
+  program
+    .command('verify')
+    .description('regenerate a file or directory init-weights wrote from its recorded provenance and compare, tensor by tensor')
+    .argument('<path>', 'a safetensors, npz, Arrow or tar file, or a directory with manifest.json')
+    .option('--json', 'print the result as JSON', false)
+    .action(async (path: string, raw: Record<string, unknown>) => {
+      await onVerify({ path, json: raw.json === true });
     });
   return program;
 }

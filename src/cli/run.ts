@@ -3,6 +3,7 @@ import { InitWeightsError } from '../errors.js';
 import { removeAllTempsSync } from '../io/cleanup.js';
 import { BrokenPipeError } from '../io/sink.js';
 import { runGen } from './commands/gen.js';
+import { flagOf } from './flags.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -17,10 +18,17 @@ function oneLine(s: string): string {
  * broken pipe is a reader that stopped early, not a failure, and exits 0 quietly.
  */
 export async function run(argv: readonly string[], io: CliIO = processIO(), signal?: AbortSignal): Promise<number> {
-  const program = buildProgram((opts) => runGen(opts, io, signal), async (opts) => {
+  // A command's own exit code: `gen --check` and `verify` exit 1 on a difference.
+  let exit = 0;
+  const program = buildProgram(async (opts) => {
+    exit = await runGen(opts, io, signal);
+  }, async (opts) => {
     // Loaded on demand: gen does not pay for the readers.
     const { runInspect } = await import('./commands/inspect.js');
     await runInspect(opts, io);
+  }, async (opts) => {
+    const { runVerify } = await import('./commands/verify.js');
+    exit = await runVerify(opts, io);
   });
   const output = {
     writeOut: (s: string) => io.stdout.write(s),
@@ -31,7 +39,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO(), sign
   for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return exit;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
@@ -39,7 +47,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO(), sign
     }
     if (err instanceof BrokenPipeError) return 0;
     if (err instanceof InitWeightsError) {
-      if (err.code !== 'E_CANCELLED') io.stderr.write(`init-weights: ${err.message}\n`);
+      if (err.code !== 'E_CANCELLED') io.stderr.write(`init-weights: ${err.describe(flagOf)}\n`);
       return err.exitCode;
     }
     const e = err as Error;
@@ -52,7 +60,8 @@ export async function run(argv: readonly string[], io: CliIO = processIO(), sign
 /** Entry point of the bin: signals clean up temp files; the exit code is set, not forced. */
 export async function main(): Promise<void> {
   const controller = new AbortController();
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  // SIGQUIT (Ctrl-\) too: its default would dump core and leave the temp files behind.
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129], ['SIGQUIT', 131]] as const) {
     process.on(sig, () => {
       controller.abort();
       removeAllTempsSync();

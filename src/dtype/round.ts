@@ -7,6 +7,7 @@
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
+const LO = 1 - HI;
 
 /** Unbiased binary exponent of a finite non-zero double (subnormals report -1023). */
 function exponentOf(x: number): number {
@@ -74,37 +75,47 @@ export function bfloat16BitsToNumber(h: number): number {
 }
 
 /**
- * Round a run of float64 values into 16-bit words. The common case (a result in the format's normal
- * range) is done on the float64's bits: keep the top mantissa bits, look at the first dropped bit
- * and whether any bit below it is set (round half to even); a carry out of the mantissa moves into
- * the exponent, up to infinity, as it should. Subnormal results, zeros, infinities and NaN take the
- * general path. Equal to float64ToFloat16Bits / float64ToBfloat16Bits (tested), and ~10x faster.
+ * Round a run of float64 values into 16-bit words. Equal to float64ToFloat16Bits /
+ * float64ToBfloat16Bits element by element (tested), and ~20x faster: the common case (a result in
+ * the format's normal range) works on the float64's bits, read through a Uint32Array view of `src`
+ * (bouncing each value through a one-element Float64Array stalls on store-to-load forwarding),
+ * without a branch on the rounding (a 50/50 branch mispredicts): every bit below the 16-bit
+ * format's last kept bit other than the high word's is folded into one sticky bit, then adding
+ * half - 1 plus the kept part's lowest bit rounds half to even, and a carry out of the mantissa
+ * moves into the exponent, up to infinity, as it should. Subnormal results, zeros, infinities and
+ * NaN take the general path.
  */
 export function roundInto16(src: Float64Array, dst: Uint16Array, bfloat: boolean): void {
-  const hiIndex = HI;
-  const loIndex = 1 - HI;
-  // float16: 10 mantissa bits, exponents -14..15; bfloat16: 7 bits, -126..127.
-  const mant = bfloat ? 7 : 10;
-  const emin = bfloat ? -126 : -14;
-  const emax = bfloat ? 127 : 15;
-  const bias = bfloat ? 127 : 15;
-  const drop = 20 - mant; // mantissa bits dropped from the high word
-  const half = 1 << (drop - 1);
-  const restMask = (1 << drop) - 1;
-  const mantMask = (1 << mant) - 1;
-  const slow = bfloat ? float64ToBfloat16Bits : float64ToFloat16Bits;
+  const bits = new Uint32Array(src.buffer, src.byteOffset, src.length * 2);
+  // Biased float64 exponents of the format's normal range: float16 -14..15, bfloat16 -126..127.
+  if (bfloat) roundRun(bits, src, dst, 13, 1023 - 126, 253, (1023 - 127) << 7, float64ToBfloat16Bits);
+  else roundRun(bits, src, dst, 10, 1023 - 14, 29, (1023 - 15) << 10, float64ToFloat16Bits);
+}
+
+/**
+ * roundInto16's loop with the format's constants as arguments (int32 in registers, not tagged
+ * locals): `drop` high-word mantissa bits are dropped, biased exponents emin..emin + span are the
+ * normal range, `rebias` moves the exponent field from float64's bias to the format's.
+ */
+function roundRun(
+  bits: Uint32Array,
+  src: Float64Array,
+  dst: Uint16Array,
+  drop: number,
+  emin: number,
+  span: number,
+  rebias: number,
+  slow: (x: number) => number,
+): void {
+  const halfMinus1 = (1 << (drop - 1)) - 1;
   for (let i = 0; i < src.length; i++) {
-    const x = src[i]!;
-    f64[0] = x;
-    const hi = u32[hiIndex]!;
-    const e = ((hi >>> 20) & 0x7ff) - 1023;
-    if (e >= emin && e <= emax) {
-      let h = ((e + bias) << mant) | ((hi >>> drop) & mantMask);
-      const rest = hi & restMask;
-      if (rest > half || (rest === half && (u32[loIndex]! !== 0 || (h & 1) === 1))) h++;
-      dst[i] = ((hi >>> 16) & 0x8000) | h;
+    const lo = bits[2 * i + LO]! | 0;
+    const hi = bits[2 * i + HI]! | 0;
+    if ((((hi >>> 20) & 0x7ff) - emin) >>> 0 <= span) {
+      const x = (hi & 0x7fffffff) | ((lo | -lo) >>> 31); // sticky: any bit of the low word set
+      dst[i] = ((hi >>> 16) & 0x8000) | ((((x + halfMinus1 + ((x >>> drop) & 1)) | 0) >>> drop) - rebias);
     } else {
-      dst[i] = slow(x);
+      dst[i] = slow(src[i]!);
     }
   }
 }

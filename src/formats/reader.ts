@@ -1,6 +1,6 @@
-import { Accumulator } from '../inspect/accumulate.js';
+import { DTYPES, type ElementType } from '../dtype/table.js';
 import type { ByteSource } from '../io/source.js';
-import { ELEMENT_BYTES, type ElementType, type TensorHeader, type TensorSink } from '../inspect/types.js';
+import type { TensorHeader, TensorSink } from './types.js';
 
 /** Most dimensions inspect accepts (numpy's NPY_MAXDIMS is 64). */
 export const MAX_DIMS = 64;
@@ -18,7 +18,7 @@ export function checkedSize(shape: readonly unknown[], dtype: ElementType): { co
     count *= d;
     if (count > Number.MAX_SAFE_INTEGER) return `shape ${showShape(shape)} has too many elements`;
   }
-  const bytes = count * ELEMENT_BYTES[dtype];
+  const bytes = count * DTYPES[dtype].bytes;
   if (bytes > Number.MAX_SAFE_INTEGER) return `shape ${showShape(shape)} needs more than 2^53 bytes`;
   return { count, bytes };
 }
@@ -40,12 +40,7 @@ export async function deliver(src: ByteSource, sink: TensorSink, header: TensorH
   }
   const consumer = sink.tensor(header);
   await src.stream(bytes, where, (b) => consumer.push(b));
-  consumer.end();
-}
-
-/** A consumer that accumulates statistics (the sink's usual choice). */
-export function accumulatorFor(header: TensorHeader): Accumulator {
-  return new Accumulator(header.dtype, header.bigEndian === true);
+  await consumer.end();
 }
 
 /** Strict UTF-8 decoding of a name or header: invalid bytes are an error, not U+FFFD. */

@@ -1,6 +1,7 @@
-import type { Dtype } from '../dtype/table.js';
+import type { Dtype, ElementType } from '../dtype/table.js';
 import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
 import type { Sink } from '../io/sink.js';
+import type { ByteSource } from '../io/source.js';
 import type { ManifestFile } from './directory/manifest.js';
 
 /** Options that only some formats take; a format lists the ones it accepts in `options`. */
@@ -52,6 +53,54 @@ export interface FormatDef {
    * Each part is written by `write`, so each is a valid file alone.
    */
   split?(tensors: readonly TensorSpec[], options: FormatOptions): SplitPlan | undefined;
+  /** How inspect reads this format back (each format's reader lives beside its writer). */
+  readonly reader?: FormatReader;
+}
+
+/** Formats a reader recognises from the first bytes, plus 'directory'. */
+export type InputFormat = 'npy' | 'npz' | 'tar' | 'directory' | 'safetensors' | 'arrow-file' | 'arrow-stream' | 'keras';
+
+/** One format's reader: detection from the first bytes, then one forward pass over a source. */
+export interface FormatReader {
+  readonly input: Exclude<InputFormat, 'directory'>;
+  /** Whether the first bytes (up to 512) are this format's (pure). */
+  detect(head: Buffer): boolean;
+  /** Read every tensor to the sink; `name` names a lone array (a .npy file has no names inside). */
+  read(src: ByteSource, sink: TensorSink, name: string): Promise<void>;
+}
+
+/** What a reader knows about a tensor before its data. */
+export interface TensorHeader {
+  readonly name: string;
+  readonly dtype: ElementType;
+  readonly shape: readonly number[];
+  /** Data is big-endian (a '>f4' .npy); every other layout is little-endian. */
+  readonly bigEndian?: boolean;
+}
+
+/** Receives one tensor's data bytes, in order, in chunks of any size and alignment. */
+export interface TensorConsumer {
+  /** `bytes` is only valid during the call. */
+  push(bytes: Uint8Array): void;
+  /** The data is complete; a promise makes the reader wait (for output to drain). */
+  end(): void | Promise<void>;
+}
+
+/** Where readers deliver what they find. */
+export interface TensorSink {
+  /** A tensor starts; its bytes go to the returned consumer (which may ignore them). */
+  tensor(header: TensorHeader): TensorConsumer;
+  /** Whether to deliver this tensor (else the reader skips its bytes). Asked once per tensor. */
+  wants(name: string): boolean;
+  /** A tensor inspect does not summarise (an integer buffer in a safetensors file). */
+  skipped?(name: string, dtype: string, shape: readonly number[], reason: string): void;
+  /** Provenance metadata found in the input (a manifest, a safetensors or Arrow metadata value). */
+  metadata(value: unknown): void;
+  /**
+   * The number of tensors the input holds, when its header says so before any data (and after any
+   * metadata in that header): lets a report start before the last tensor is read.
+   */
+  count?(tensors: number): void;
 }
 
 /** One file of a split output: a path relative to the output directory, and what it holds. */

@@ -1,6 +1,7 @@
 import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { findInitializer } from './table.js';
+import { zeroRowsInBlock } from './zero-rows.js';
 
 /**
  * Values of block `block` of a tensor, in float64 or straight into a Float32Array (one rounding),
@@ -13,6 +14,7 @@ export function fillInitializerBlock(tensor: TensorSpec, block: number, out: Flo
   const count = Math.min(BLOCK_SIZE, tensor.size - block * BLOCK_SIZE);
   const g = def.random && !def.positional ? blockGenerator(tensor.seed, tensor.name, block) : undefined;
   def.fill(tensor.initializer.params, g, out, 0, count, { tensor, block });
+  if (tensor.zeroRows !== undefined) zeroRowsInBlock(tensor.zeroRows, tensor.size / tensor.shape[0]!, block * BLOCK_SIZE, count, out);
   return count;
 }
 

@@ -2,11 +2,12 @@ import { DTYPES } from '../dtype/table.js';
 import { Moments } from '../stats/moments.js';
 import { SketchBuilder, type FloatSketch } from '../stats/sketch.js';
 import { bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
-import { ELEMENT_BYTES, type ElementType } from './types.js';
+import type { ElementType, IntegerDtype } from '../dtype/table.js';
 
 /** Values per batch: the moments of a batch are summed in cache, then merged (Pébay). */
 const BATCH = 1 << 16;
 const FLOAT32_MAX = DTYPES.float32.max;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /*
  * Scratch shared by every accumulator: a batch is processed synchronously from start to end, so
@@ -16,6 +17,26 @@ const SCRATCH = new Uint8Array(BATCH * 8);
 const F32 = new Float32Array(BATCH);
 const U32 = new Uint32Array(F32.buffer);
 const FINITE = new Float64Array(BATCH);
+const INTS = new Float64Array(BATCH);
+
+/** n integer (or bool) elements at buf[start...] in host order, as float64 values in `out`. */
+function integersOf(dtype: IntegerDtype, buf: ArrayBufferLike, start: number, n: number, out: Float64Array): Float64Array {
+  const d = out.subarray(0, n);
+  if (dtype === 'int64') {
+    // Low word unsigned plus high word signed times 2^32: exact to 2^53, one rounding past it.
+    const w = new Int32Array(buf, start, 2 * n);
+    const lo = LITTLE_ENDIAN_HOST ? 0 : 1;
+    for (let i = 0; i < n; i++) d[i] = w[2 * i + 1 - lo]! * 2 ** 32 + (w[2 * i + lo]! >>> 0);
+  } else if (dtype === 'int32') {
+    d.set(new Int32Array(buf, start, n));
+  } else if (dtype === 'uint8') {
+    d.set(new Uint8Array(buf, start, n));
+  } else {
+    const b = new Uint8Array(buf, start, n);
+    for (let i = 0; i < n; i++) d[i] = b[i] !== 0 ? 1 : 0;
+  }
+  return d;
+}
 
 let f16Table: Float32Array | undefined;
 let bf16Table: Float32Array | undefined;
@@ -53,6 +74,7 @@ export class Accumulator {
   private readonly f32 = F32;
   private readonly u32 = U32;
   private readonly finite = FINITE;
+  private readonly ints = INTS;
   private readonly moments = new Moments();
   private readonly sketch = new SketchBuilder();
   private count = 0;
@@ -64,7 +86,7 @@ export class Accumulator {
     private readonly dtype: ElementType,
     private readonly bigEndian = false,
   ) {
-    this.width = ELEMENT_BYTES[dtype];
+    this.width = DTYPES[dtype].bytes;
     this.carry = new Uint8Array(this.width);
   }
 
@@ -119,17 +141,28 @@ export class Accumulator {
         const f = this.f32;
         for (let i = 0; i < n; i++) {
           const x = d[i]!;
-          f[i] = x > FLOAT32_MAX ? FLOAT32_MAX : x < -FLOAT32_MAX ? -FLOAT32_MAX : x;
+          // Finite values past float32's range take its largest key; infinities keep theirs, so
+          // the sketch counts them apart (clamping them too lost every float64 infinity).
+          f[i] = x > FLOAT32_MAX && x !== Infinity ? FLOAT32_MAX : x < -FLOAT32_MAX && x !== -Infinity ? -FLOAT32_MAX : x;
         }
         this.addFloat32(this.u32.subarray(0, n), d);
         break;
       }
-      default: {
+      case 'float16':
+      case 'bfloat16': {
         const h = new Uint16Array(buf, start, n);
         const t = halfTable(this.dtype);
         const f = this.f32;
         for (let i = 0; i < n; i++) f[i] = t[h[i]!]!;
         this.addFloat32(this.u32.subarray(0, n), f.subarray(0, n));
+        break;
+      }
+      default: {
+        const d = integersOf(this.dtype, buf, start, n, this.ints);
+        const f = this.f32;
+        // float32 keys (exact up to 2^24; nearer as the sketch's relative error allows past it).
+        for (let i = 0; i < n; i++) f[i] = d[i]!;
+        this.addFloat32(this.u32.subarray(0, n), d);
         break;
       }
     }
@@ -156,6 +189,11 @@ export class Accumulator {
   /** The summary; a partial element left over is the caller's error to report (see `leftover`). */
   finish(): TensorSummary {
     return { count: this.count, nan: this.nan, posInf: this.posInf, negInf: this.negInf, moments: this.moments, sketch: this.sketch.finish() };
+  }
+
+  /** Bytes of statistics held: grows with the binades the data span, at most a few MiB. */
+  get bytes(): number {
+    return this.sketch.bytes;
   }
 
   /** Bytes of a partial element still held (non-zero means the data ended mid-element). */

@@ -1,7 +1,9 @@
 import { formatBytes } from '../units.js';
 import { shapeTuple } from '../weights-spec/shape.js';
+import type { ReportHead } from './inspect.js';
 import type { InspectReport, TensorReport } from './report.js';
 import { oneLine } from '../io/source.js';
+import { isIntegerDtype } from '../dtype/table.js';
 
 /** Width of the longest histogram bar, in character cells. */
 const BAR_WIDTH = 40;
@@ -42,19 +44,33 @@ function pct(p: number): string {
  * the input, so their control characters are escaped before they reach a terminal.
  */
 export function renderReport(report: InspectReport, opts: RenderOptions = {}): string {
+  const r = textRenderer(opts);
+  const { tensors, skipped, ...head } = report;
+  return r.head({ ...head, tensorCount: tensors.length }) + tensors.map(r.tensor).join('') + r.end(skipped);
+}
+
+/**
+ * The same text in pieces, for a report emitted tensor by tensor: `head` first, then `tensor` for
+ * each, then `end`. Their concatenation is exactly `renderReport`.
+ */
+export function textRenderer(opts: RenderOptions = {}): { head(h: ReportHead): string; tensor(t: TensorReport): string; end(skipped: InspectReport['skipped']): string } {
   const c = opts.color === true;
-  const bold = (s: string): string => (c ? `\x1b[1m${s}\x1b[22m` : s);
-  const green = (s: string): string => (c ? `\x1b[32m${s}\x1b[39m` : s);
-  const red = (s: string): string => (c ? `\x1b[31m${s}\x1b[39m` : s);
-  const cyan = (s: string): string => (c ? `\x1b[36m${s}\x1b[39m` : s);
-  const out: string[] = [];
-  const p = report.provenance;
-  let head = `${oneLine(report.input)}: ${report.format}, ${report.tensors.length} tensor${report.tensors.length === 1 ? '' : 's'}`;
-  if (p !== null) head += `; made by ${p.tool}${p.toolVersion === null ? '' : ` ${oneLine(p.toolVersion)}`}${p.streamVersion === null ? '' : `, stream v${p.streamVersion}`}, seed ${oneLine(JSON.stringify(p.seed) ?? 'none')}`;
-  out.push(head);
-  for (const t of report.tensors) out.push('', ...tensorBlock(t, { bold, green, red, cyan }));
-  for (const s of report.skipped) out.push('', `${bold(oneLine(s.name))}  ${oneLine(s.dtype)}  ${shapeTuple(s.shape)}  skipped: ${s.reason}`);
-  return `${out.join('\n')}\n`;
+  const paint: Paint = {
+    bold: (s) => (c ? `\x1b[1m${s}\x1b[22m` : s),
+    green: (s) => (c ? `\x1b[32m${s}\x1b[39m` : s),
+    red: (s) => (c ? `\x1b[31m${s}\x1b[39m` : s),
+    cyan: (s) => (c ? `\x1b[36m${s}\x1b[39m` : s),
+  };
+  return {
+    head(h) {
+      const p = h.provenance;
+      let head = `${oneLine(h.input)}: ${h.format}, ${h.tensorCount} tensor${h.tensorCount === 1 ? '' : 's'}`;
+      if (p !== null) head += `; made by ${p.tool}${p.toolVersion === null ? '' : ` ${oneLine(p.toolVersion)}`}${p.streamVersion === null ? '' : `, stream v${p.streamVersion}`}, seed ${oneLine(JSON.stringify(p.seed) ?? 'none')}`;
+      return head;
+    },
+    tensor: (t) => `\n\n${tensorBlock(t, paint).join('\n')}`,
+    end: (skipped) => `${skipped.map((s) => `\n\n${paint.bold(oneLine(s.name))}  ${oneLine(s.dtype)}  ${shapeTuple(s.shape)}  skipped: ${s.reason}`).join('')}\n`,
+  };
 }
 
 interface Paint {
@@ -99,7 +115,7 @@ function tensorBlock(t: TensorReport, paint: Paint): string[] {
   if (f.normal !== null) {
     lines.push(`  fit        normal(mean=${num(f.normal.mean)}, std=${num(f.normal.std)}): D=${num(f.normal.d, 2)}, p=${num(f.normal.pValue, 2)}`);
   } else {
-    lines.push('  fit        no KS distance: fewer than 2 finite values, or all equal');
+    lines.push(`  fit        ${isIntegerDtype(t.dtype) ? 'no normal fit for integer values' : 'no KS distance: fewer than 2 finite values, or all equal'}`);
   }
   if (f.declared !== null) {
     const d = f.declared;

@@ -5,7 +5,8 @@ import { binnedKs, bucketEdges, bucketFloor, bucketMid, sketchHistogram, SKETCH_
 import type { TensorSummary } from './accumulate.js';
 import { modelOf } from './models.js';
 import type { DeclaredInitializer, Provenance } from './provenance.js';
-import { ELEMENT_BYTES, type ElementType, type InputFormat } from './types.js';
+import { DTYPES, isIntegerDtype, type ElementType } from '../dtype/table.js';
+import type { InputFormat } from '../formats/types.js';
 
 /** Version of the JSON report's schema (docs/inspect.md); bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -94,6 +95,8 @@ function halfInterval(v: number, bfloat: boolean): readonly [number, number] {
 }
 
 function bucketView(dtype: ElementType): BucketView {
+  // Integers: the edge nearest zero is exact for |v| < 2^14 (every uint8 and bool value).
+  if (isIntegerDtype(dtype)) return { rep: bucketFloor, interval: bucketEdges };
   if (dtype === 'float16' || dtype === 'bfloat16') {
     const bfloat = dtype === 'bfloat16';
     return { rep: bucketFloor, interval: (k) => halfInterval(bucketFloor(k), bfloat) };
@@ -107,6 +110,18 @@ function roundTo(dtype: ElementType, v: number): number {
   if (dtype === 'float16') return float16BitsToNumber(float64ToFloat16Bits(v));
   if (dtype === 'bfloat16') return bfloat16BitsToNumber(float64ToBfloat16Bits(v));
   return v;
+}
+
+/**
+ * How far a reported quantile may be from the exact one, relative: 0 where every value has its own
+ * bucket (16-bit floats, uint8, bool); the bucket width for float32; for float64 and the wide
+ * integers, plus the rounding of the value to its float32 key (2^-24). Integer buckets are
+ * reported by their edge nearest zero, a whole bucket (2^-13) from the far edge.
+ */
+function quantileError(dtype: ElementType): number {
+  if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'uint8' || dtype === 'bool') return 0;
+  if (dtype === 'int64' || dtype === 'int32') return 2 * SKETCH_RELATIVE_ERROR + 2 ** -24;
+  return dtype === 'float64' ? SKETCH_RELATIVE_ERROR + 2 ** -24 : SKETCH_RELATIVE_ERROR;
 }
 
 /** "normal(mean=0, stddev=0.05)", "zeros". */
@@ -166,13 +181,13 @@ export function tensorReport(
     // A bucket's representative can lie just past the data's exact min or max: clamp it.
     histogram = sketchHistogram(s.sketch, (k) => Math.min(max, Math.max(min, view.rep(k))), lo, hi, bins);
   }
-  const exact = header.dtype === 'float16' || header.dtype === 'bfloat16';
+  const integer = isIntegerDtype(header.dtype);
   return {
     name: header.name,
     dtype: header.dtype,
     shape: [...header.shape],
     count: s.count,
-    bytes: s.count * ELEMENT_BYTES[header.dtype],
+    bytes: s.count * DTYPES[header.dtype].bytes,
     nan: s.nan,
     posInf: s.posInf,
     negInf: s.negInf,
@@ -184,10 +199,11 @@ export function tensorReport(
     skewness: nullable(m.skewness),
     excessKurtosis: nullable(m.excessKurtosis),
     quantiles: QUANTILES.map((p) => ({ p, value: nullable(s.sketch.quantile(p, view.rep, min, max)) })),
-    quantileRelativeError: exact ? 0 : header.dtype === 'float64' ? SKETCH_RELATIVE_ERROR + 2 ** -24 : SKETCH_RELATIVE_ERROR,
+    quantileRelativeError: quantileError(header.dtype),
     histogram,
     fit: {
-      normal: n > 1 && std > 0 && Number.isFinite(std) && Number.isFinite(mean) ? { mean, std, ...ks(s.sketch, view, (x) => normalCdf(x, mean, std)) } : null,
+      // Integers are counts, flags or constants: a normal law would describe nothing.
+      normal: !integer && n > 1 && std > 0 && Number.isFinite(std) && Number.isFinite(mean) ? { mean, std, ...ks(s.sketch, view, (x) => normalCdf(x, mean, std)) } : null,
       declared: declared === undefined ? null : declaredFit(declared, header.dtype, s, view),
     },
   };

@@ -42,7 +42,7 @@ export const REPORT_JSON_SCHEMA = {
         required: ['name', 'dtype', 'shape', 'count', 'bytes', 'nan', 'posInf', 'negInf', 'finite', 'min', 'max', 'mean', 'std', 'skewness', 'excessKurtosis', 'quantiles', 'quantileRelativeError', 'histogram', 'fit'],
         properties: {
           name: { type: 'string' },
-          dtype: { enum: ['float16', 'bfloat16', 'float32', 'float64'] },
+          dtype: { enum: ['float16', 'bfloat16', 'float32', 'float64', 'int64', 'int32', 'uint8', 'bool'] },
           shape: { type: 'array', items: count },
           count,
           bytes: count,

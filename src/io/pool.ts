@@ -4,8 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
-import { tensorChunks } from './chunks.js';
-import type { BlockJob } from './worker.js';
+import { DTYPES } from '../dtype/table.js';
+import { tensorChunks, type BufferRing } from './chunks.js';
+import type { BlockJob, BlockReply } from './worker.js';
+
+/** The widest element (float64, int64). */
+const MAX_ELEMENT_BYTES = Math.max(...Object.values(DTYPES).map((d) => d.bytes));
 
 /** Below this many elements in all, threads cost more to start than they save. */
 export const PARALLEL_MIN_ELEMENTS = 1 << 25;
@@ -18,27 +22,39 @@ export function defaultThreads(totalElements: number): number {
 interface Pending {
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
+  /** Where a shared job's bytes are. */
+  shared?: SharedArrayBuffer;
+  offset?: number;
 }
 
 /**
  * Worker threads that generate blocks in parallel. Chunks come back in order, so the bytes are the
  * same as on one thread (each block's values depend only on its own seed). At most two chunks per
  * worker are in flight, so memory stays flat.
+ *
+ * For consumers that free a chunk by the time the one after next is asked for (the contract of
+ * BufferRing), workers write into slots of one SharedArrayBuffer that are used in turn: no buffer
+ * is allocated, transferred or garbage-collected per chunk. Other consumers get transferred buffers.
  */
 export class BlockPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private nextWorker = 0;
   private failure: Error | undefined;
+  /** Shared chunk slots, grown (never shrunk) to the largest chunk asked for. */
+  private shared: SharedArrayBuffer | undefined;
+  /** Chunks placed in shared slots so far, across tensors: the next slot is this modulo the slot count. */
+  private slotTurn = 0;
 
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
-      w.on('message', (m: { id: number; buffer?: ArrayBuffer; offset?: number; length?: number; error?: string }) => {
+      w.on('message', (m: BlockReply) => {
         const p = this.pending.get(m.id);
         if (p === undefined) return;
         this.pending.delete(m.id);
-        if (m.error !== undefined || m.buffer === undefined) p.reject(new Error(`generation worker: ${m.error ?? 'no data'}`));
-        else p.resolve(Buffer.from(m.buffer, m.offset ?? 0, m.length ?? m.buffer.byteLength));
+        const memory = m.buffer ?? p.shared;
+        if (m.error !== undefined || m.length === undefined || memory === undefined) p.reject(new Error(`generation worker: ${m.error ?? 'no data'}`));
+        else p.resolve(Buffer.from(memory, m.buffer !== undefined ? m.offset : p.offset, m.length));
       });
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
@@ -54,7 +70,14 @@ export class BlockPool {
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     // Workers inherit the parent's node flags; drop those that only make sense for a main script.
     const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print|test)\b|^-[ep]$/.test(a));
-    return new BlockPool(Array.from({ length: threads }, () => new Worker(url, { execArgv })));
+    // Worker stdio is not piped into process.stdout/stderr (each pipe adds five listeners to them,
+    // and 8 workers tripped MaxListenersExceededWarning); a worker's stderr is forwarded instead.
+    return new BlockPool(Array.from({ length: threads }, () => {
+      const w = new Worker(url, { execArgv, stdout: true, stderr: true });
+      w.stdout.resume();
+      w.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+      return w;
+    }));
   }
 
   private fail(err: Error): void {
@@ -63,30 +86,52 @@ export class BlockPool {
     this.pending.clear();
   }
 
-  private submit(tensor: TensorSpec, first: number, blocks: number): Promise<Buffer> {
+  private submit(job: Omit<BlockJob, 'id'>): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length]!;
-    const job: BlockJob = { id, tensor, first, blocks };
-    const promise = new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    worker.postMessage(job);
+    const promise = new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject, ...(job.shared !== undefined ? { shared: job.shared, offset: job.offset ?? 0 } : {}) }));
+    worker.postMessage({ id, ...job } satisfies BlockJob);
     return promise;
   }
 
-  /** The tensor's bytes in order, chunk by chunk, generated ahead by the workers. */
-  async *chunks(tensor: TensorSpec, chunkBlocks: number): AsyncGenerator<Buffer> {
+  /**
+   * Shared memory for `slots` chunks of `slotBytes` each. Slots are sized for float64 so that every
+   * dtype uses the same layout: a later tensor's slots never overlap a chunk still being written.
+   */
+  private sharedSlots(slots: number, slotBytes: number): SharedArrayBuffer {
+    if (this.shared === undefined || this.shared.byteLength !== slots * slotBytes) {
+      this.shared = new SharedArrayBuffer(slots * slotBytes);
+      this.slotTurn = 0; // chunks in flight keep the old memory alive; the new one starts empty
+    }
+    return this.shared;
+  }
+
+  /**
+   * The tensor's bytes in order, chunk by chunk, generated ahead by the workers. With `ring` (the
+   * consumer frees a chunk by the time the one after next is asked for), chunks are views of shared
+   * slots reused in turn; `ring` itself is not used, it only states that contract.
+   */
+  async *chunks(tensor: TensorSpec, chunkBlocks: number, ring?: BufferRing): AsyncGenerator<Buffer> {
     const totalBlocks = Math.ceil(tensor.size / BLOCK_SIZE);
     if (totalBlocks <= chunkBlocks) {
-      yield* tensorChunks(tensor, chunkBlocks);
+      yield* tensorChunks(tensor, chunkBlocks, ring);
       return;
     }
     const window = 2 * this.workers.length;
+    // Chunk j goes to slot j % slots, counting on from the tensors before. When chunk m is asked for,
+    // chunks up to m - 2 are free and chunks up to m + window - 1 get submitted: slot reuse is safe
+    // with slots >= window + 1 (and slotBytes fixed while chunks of it are in use: see sharedSlots).
+    const slots = window + 2;
+    const slotBytes = chunkBlocks * BLOCK_SIZE * MAX_ELEMENT_BYTES;
+    const shared = ring !== undefined ? this.sharedSlots(slots, slotBytes) : undefined;
     const queue: Promise<Buffer>[] = [];
     let next = 0;
     const refill = (): void => {
       while (queue.length < window && next < totalBlocks) {
         const blocks = Math.min(chunkBlocks, totalBlocks - next);
-        const p = this.submit(tensor, next, blocks);
+        const where = shared !== undefined ? { shared, offset: (this.slotTurn++ % slots) * slotBytes } : {};
+        const p = this.submit({ tensor, first: next, blocks, ...where });
         p.catch(() => undefined); // awaited in order below; avoid unhandled rejections meanwhile
         queue.push(p);
         next += blocks;

@@ -1,9 +1,8 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
+import { link, lstat, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { errnoText, InitWeightsError } from '../errors.js';
-import { registerTemp, unregisterTemp } from './cleanup.js';
+import { errnoText, existsError, InitWeightsError } from '../errors.js';
+import { registerTemp, tempPathFor, unregisterTemp } from './cleanup.js';
 
 /** Where bytes go. `write` resolves when the sink can take more; `close` commits; `abort` undoes. */
 export interface Sink {
@@ -29,9 +28,26 @@ function ioError(what: string, path: string, err: unknown): InitWeightsError {
   return new InitWeightsError('E_IO', `${what} ${path}: ${errnoText(err)}`, { cause: err });
 }
 
-/** A name for a temp file or directory beside `target`, hidden and unique. */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/** File systems without hard links answer link(2) with one of these. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/**
+ * Move a finished temp file to `target` without replacing anything: link(2) fails with EEXIST when
+ * the target exists, even when another process created it a moment ago, so two runs cannot both
+ * win. Where hard links are not supported, a check then rename(2) (not atomic) stands in.
+ */
+async function commitExclusive(temp: string, target: string, display: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw existsError(display);
+    if (!NO_LINKS.has(code)) throw err;
+    if (await lstat(target).then(() => true, () => false)) throw existsError(display);
+    await rename(temp, target);
+    return;
+  }
+  await unlink(temp);
 }
 
 /**
@@ -53,18 +69,20 @@ export class FileSink implements Sink {
     private readonly direct: boolean,
     /** The path named in messages (a file inside a temp directory is named by its final path). */
     private readonly display: string,
+    /** Replace an existing target (else the commit is exclusive). */
+    private readonly replace: boolean,
     hash: boolean,
   ) {
     this.hash = hash ? createHash('sha256') : undefined;
   }
 
-  static async create(target: string, options: { direct?: boolean; display?: string; hash?: boolean } = {}): Promise<FileSink> {
+  static async create(target: string, options: { direct?: boolean; display?: string; hash?: boolean; replace?: boolean } = {}): Promise<FileSink> {
     const direct = options.direct ?? false;
     const path = direct ? target : tempPathFor(target);
     if (!direct) registerTemp(path);
     try {
       const fh = await open(path, 'wx', 0o644);
-      return new FileSink(fh, path, target, direct, options.display ?? target, options.hash ?? true);
+      return new FileSink(fh, path, target, direct, options.display ?? target, options.replace ?? false, options.hash ?? true);
     } catch (err) {
       if (!direct) unregisterTemp(path);
       const e = ioError('cannot create', options.display ?? target, err);
@@ -101,10 +119,10 @@ export class FileSink implements Sink {
     this.closed = true;
     try {
       await this.fh.close();
-      if (!this.direct) await rename(this.path, this.target);
+      if (!this.direct) await (this.replace ? rename(this.path, this.target) : commitExclusive(this.path, this.target, this.display));
     } catch (err) {
       await rm(this.path, { force: true });
-      throw ioError('cannot finish', this.display, err);
+      throw err instanceof InitWeightsError ? err : ioError('cannot finish', this.display, err);
     } finally {
       if (!this.direct) unregisterTemp(this.path);
     }
@@ -130,12 +148,14 @@ export class StreamSink implements Sink {
   private readonly hash: Hash | undefined;
   private bytes = 0;
   private error: unknown;
+  private readonly onError = (err: NodeJS.ErrnoException): void => {
+    this.error = err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipeError() : ioError('cannot write', 'stdout', err);
+  };
 
   constructor(private readonly stream: Writable, options: { hash?: boolean } = {}) {
     this.hash = options.hash ?? true ? createHash('sha256') : undefined;
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      this.error = err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipeError() : ioError('cannot write', 'stdout', err);
-    });
+    // Removed on close or abort: a caller may write many outputs to one stream (no listener leak).
+    stream.on('error', this.onError);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -162,11 +182,13 @@ export class StreamSink implements Sink {
   }
 
   async close(): Promise<{ sha256: string | undefined; bytes: number }> {
+    this.stream.off('error', this.onError);
     if (this.error !== undefined) throw this.error;
     return { sha256: this.hash?.digest('hex'), bytes: this.bytes };
   }
 
   async abort(): Promise<void> {
-    // Nothing to undo on a stream.
+    // Nothing to undo on a stream; stop listening to it.
+    this.stream.off('error', this.onError);
   }
 }

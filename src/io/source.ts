@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { errnoText, InitWeightsError } from '../errors.js';
@@ -45,26 +46,15 @@ export class ByteSource {
     readonly readAt?: (offset: number, n: number) => Promise<Buffer>,
   ) {}
 
-  /** A file, read in 1 MiB pieces into one reused buffer (skips seek instead of reading). */
+  /** A regular file, read in 1 MiB pieces into one reused buffer (skips seek instead of reading). */
   static async file(path: string, name = path): Promise<ByteSource> {
-    let fh: FileHandle;
-    try {
-      fh = await open(path, 'r');
-    } catch (err) {
-      throw readError(name, errnoText(err));
-    }
-    const st = await fh.stat();
-    if (st.isDirectory()) {
-      await fh.close();
-      throw readError(name, 'is a directory');
-    }
+    const { fh, size } = await openRegular(path, name);
     const buf = Buffer.allocUnsafeSlow(READ_SIZE);
     let filePos = 0;
-    const size = st.isFile() ? st.size : undefined;
     const pull = async (): Promise<Uint8Array | null> => {
       let r;
       try {
-        r = await fh.read(buf, 0, READ_SIZE, size === undefined ? null : filePos);
+        r = await fh.read(buf, 0, READ_SIZE, filePos);
       } catch (err) {
         throw readError(name, `read failed: ${errnoText(err)}`);
       }
@@ -77,7 +67,7 @@ export class ByteSource {
       const r = await fh.read(out, 0, n, offset);
       return out.subarray(0, r.bytesRead);
     };
-    return new ByteSource(name, size, pull, size === undefined ? undefined : (o) => { filePos = o; }, () => fh.close(), size === undefined ? undefined : readAt);
+    return new ByteSource(name, size, pull, (o) => { filePos = o; }, () => fh.close(), readAt);
   }
 
   /** A stream (stdin), read once. */
@@ -227,6 +217,21 @@ export class ByteSource {
     this.position -= bytes.length;
   }
 
+  /** Whether `seekTo` works (a file, not a pipe). */
+  get canSeek(): boolean {
+    return this.seek !== undefined && this.size !== undefined;
+  }
+
+  /** Continue reading at `offset` (files only: a second pass over regions found by the first). */
+  async seekTo(offset: number): Promise<void> {
+    if (this.seek === undefined || this.size === undefined) throw new Error('seekTo on a source that cannot seek');
+    if (!(offset >= 0 && offset <= this.size)) throw this.fail(`offset ${offset} is outside the ${this.size}-byte input`);
+    this.cur = new Uint8Array(0);
+    this.done = false;
+    this.position = offset;
+    this.seek(offset);
+  }
+
   /** Pass over `n` bytes (a seek on files). */
   async skip(n: number, what: string): Promise<void> {
     if (this.seek !== undefined && this.size !== undefined) {
@@ -249,3 +254,41 @@ export class ByteSource {
   }
 }
 
+
+/**
+ * Open a path for reading only when it is a regular file. The open is non-blocking, so a FIFO (or a
+ * symlink to one) cannot hang it, and the check is on the opened descriptor, so the path cannot be
+ * swapped between check and read. Devices, FIFOs, sockets and directories are refused.
+ */
+export async function openRegular(path: string, name = path): Promise<{ fh: FileHandle; size: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw readError(name, errnoText(err));
+  }
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw readError(name, st.isDirectory() ? 'is a directory' : 'is not a regular file (a FIFO, device or socket)');
+  }
+  return { fh, size: st.size };
+}
+
+/** A small regular file read whole, refused (before reading) when larger than `max` bytes. */
+export async function readSmallFile(path: string, name: string, max: number): Promise<Buffer> {
+  const { fh, size } = await openRegular(path, name);
+  try {
+    if (size > max) throw readError(name, `is ${size} bytes, more than the ${max}-byte limit`);
+    const out = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const r = await fh.read(out, got, size - got, got);
+      if (r.bytesRead === 0) break;
+      got += r.bytesRead;
+    }
+    return out.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}

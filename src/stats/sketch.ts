@@ -71,6 +71,11 @@ export class SketchBuilder {
   private sinceSpill = 0;
   private spilled = new Map<number, number>();
 
+  /** Bytes held by the counters (for a reader's memory budget). */
+  get bytes(): number {
+    return this.store.byteLength + this.dir.byteLength;
+  }
+
   /** Make room for the page of directory entry `d`; returns its offset in `store`. */
   private newPage(d: number): number {
     if ((this.pagesUsed + 1) * PAGE_SIZE > this.store.length) {

@@ -1,10 +1,25 @@
+import { MAX_SPEC_DEPTH } from './json-scan.js';
+
+/** 1-based line and column of offset `pos` in `text`, in one pass (no copies of the text). */
+export function lineColumn(text: string, pos: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < pos; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    start = nl + 1;
+  }
+  return { line, column: pos - start + 1 };
+}
+
 /**
  * Where JSON text first goes wrong, and what was expected there. V8's JSON.parse messages do not
  * always carry a position ("Unexpected token ','"), so spec errors find it with this small scanner
- * (RFC 8259 grammar, no values built). Returns undefined when the text is valid.
+ * (RFC 8259 grammar, no values built). Returns undefined when the text is valid. It recurses once
+ * per nesting level, so it stops at `maxDepth` levels (callers check the depth first with scanJson).
  */
-export function findJsonError(text: string): { pos: number; expected: string } | undefined {
+export function findJsonError(text: string, maxDepth = MAX_SPEC_DEPTH): { pos: number; expected: string } | undefined {
   let i = 0;
+  let depth = 0;
   const fail = (expected: string): never => {
     throw { pos: i, expected };
   };
@@ -42,10 +57,12 @@ export function findJsonError(text: string): { pos: number; expected: string } |
   };
   /** The items of an object or array after its opening bracket, up to `close`. */
   const sequence = (close: '}' | ']', item: () => void): void => {
+    if (++depth > maxDepth) fail(`at most ${maxDepth} levels of nesting`);
     i++;
     ws();
     if (text[i] === close) {
       i++;
+      depth--;
       return;
     }
     for (;;) {
@@ -57,6 +74,7 @@ export function findJsonError(text: string): { pos: number; expected: string } |
       }
       if (text[i] === close) {
         i++;
+        depth--;
         return;
       }
       fail(`"," or "${close}"`);

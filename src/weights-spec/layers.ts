@@ -1,9 +1,18 @@
 import { specError } from '../errors.js';
 import type { KernelLayout } from '../init/fans.js';
+import { findInitializer } from '../init/table.js';
+import { isObject } from './fields.js';
+import type { LayerDef, LayerParam, Raw } from './layers/def.js';
+import { KERAS_DENSE, KERAS_LAYERS } from './layers/keras.js';
+import { TORCH_LAYERS } from './layers/torch.js';
+import { fieldPath } from './path.js';
+import { MAX_TENSORS } from './types.js';
 
 /*
  * Layer entries of a spec (`layers`), expanded into named tensors with the framework's defaults:
  * Keras 3 (keras/src/layers/...) for --layout keras, torch.nn (reset_parameters) for --layout torch.
+ * Each layout has its own vocabulary (layers/keras.ts, layers/torch.ts): type and field names as
+ * that framework spells them.
  */
 
 /** One tensor a layer expands to, with where its fields came from (for error paths). */
@@ -18,211 +27,113 @@ export interface LayerTensor {
   readonly dtypePath: string;
   readonly seed?: unknown;
   readonly seedPath: string;
+  /** Rows along the first dimension zeroed after the initializer (an embedding's padding_idx). */
+  readonly zeroRows?: readonly number[];
 }
 
-type Raw = Record<string, unknown>;
+const EXAMPLE: Readonly<Record<KernelLayout, string>> = {
+  keras: '{"type": "dense", "units": 128, "input_dim": 784}',
+  torch: '{"type": "linear", "in_features": 784, "out_features": 128}',
+};
 
-interface Role {
-  /** The layer field that overrides this tensor's initializer. */
-  readonly field: string;
-  readonly keras: string;
-  readonly torch: string;
-  readonly kerasShape: readonly number[];
-  readonly torchShape: readonly number[];
-  readonly kerasDefault: unknown;
-  readonly torchDefault: unknown;
+/** Each layout's vocabulary: its own layer types (torch also keeps Keras's `dense`, see layers/keras.ts). */
+export const LAYERS: Readonly<Record<KernelLayout, readonly LayerDef[]>> = {
+  keras: KERAS_LAYERS,
+  torch: [...TORCH_LAYERS, KERAS_DENSE],
+};
+
+/** The layer type names of each layout. */
+export const LAYER_TYPES: Readonly<Record<KernelLayout, readonly string[]>> = {
+  keras: LAYERS.keras.map((d) => d.type),
+  torch: LAYERS.torch.map((d) => d.type),
+};
+
+/** Types only the other layout has, with the name to use instead (if any). */
+const FOREIGN_TYPES: Readonly<Record<KernelLayout, Readonly<Record<string, string | undefined>>>> = {
+  keras: { linear: 'dense', hf_conv1d: 'dense', rms_norm: undefined },
+  torch: {},
+};
+
+const OTHER: Readonly<Record<KernelLayout, KernelLayout>> = { keras: 'torch', torch: 'keras' };
+
+function findDef(l: Raw, at: string, layout: KernelLayout): LayerDef {
+  const def = LAYERS[layout].find((d) => d.type === l.type);
+  if (def !== undefined) return def;
+  const known = `must be one of ${LAYER_TYPES[layout].join(', ')}`;
+  const type = l.type;
+  if (typeof type === 'string' && Object.prototype.hasOwnProperty.call(FOREIGN_TYPES[layout], type)) {
+    const instead = FOREIGN_TYPES[layout][type];
+    const hint = `${type} is a ${OTHER[layout]} layer: give "layout": "${OTHER[layout]}"${instead === undefined ? '' : `, or use ${instead}`}`;
+    throw specError(`${at}.type`, `${known} under layout ${layout} (${hint})`, type);
+  }
+  throw specError(`${at}.type`, `${known} under layout ${layout}`, type);
 }
 
-/** One row per layer type: its fields, Keras's auto-name prefix, and the tensors it holds. */
-interface LayerDef {
-  readonly type: string;
-  readonly kerasPrefix: string;
-  /** Fields besides type, name, dtype, seed and the initializer fields. */
-  readonly fields: readonly string[];
-  /** The fields that override the initializers of its tensors. */
-  readonly initFields: readonly string[];
-  /** The tensors, given the checked integer fields; `input` is the input width (fan-in side). */
-  roles(l: Raw, at: string, input: number): { roles: Role[]; output: number };
+/** Refuse fields the layer type does not have; a name from the other framework says which to use. */
+function checkFields(l: Raw, at: string, def: LayerDef, layout: KernelLayout): void {
+  const allowed = ['type', 'name', 'dtype', 'seed', ...def.fields];
+  const layer = `${/^[aeiou]/.test(def.type) ? 'an' : 'a'} ${def.type} layer under layout ${layout}`;
+  for (const k of Object.keys(l)) {
+    if (allowed.includes(k)) continue;
+    const instead = Object.prototype.hasOwnProperty.call(def.renamed, k) ? def.renamed[k] : undefined;
+    const rule = instead !== undefined
+      ? `is not a field of ${layer}: use ${instead}`
+      : `is not a known field of ${layer} (known: ${allowed.join(', ')})`;
+    throw specError(fieldPath(at, k), rule, l[k]);
+  }
 }
 
-/** torch's Linear/Conv weight default: kaiming_uniform_(a = sqrt(5)) (torch/nn/modules/linear.py). */
-const TORCH_WEIGHT = { type: 'kaiming_uniform', a: Math.sqrt(5) };
-/** torch's Linear/Conv bias default: uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)), 0 when fan_in is 0. */
-function torchBias(fanIn: number): unknown {
-  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-  return { type: 'uniform', minval: -bound, maxval: bound };
-}
-
-/** A tensor with the same shape in both layouts. */
-function same(field: string, keras: string, torch: string, shape: readonly number[], kerasDefault: unknown, torchDefault: unknown): Role {
-  return { field, keras, torch, kerasShape: shape, torchShape: shape, kerasDefault, torchDefault };
-}
-
-function positiveInt(l: Raw, field: string, at: string): number {
-  const v = l[field];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw specError(`${at}.${field}`, 'must be a positive integer', v);
-  return v;
-}
-
-function useBias(l: Raw, at: string): boolean {
-  const v = l.use_bias ?? true;
-  if (typeof v !== 'boolean') throw specError(`${at}.use_bias`, 'must be true or false', v);
-  return v;
-}
-
-function kernelSize(l: Raw, at: string, rank: number): number[] {
-  const v = l.kernel_size;
-  const path = `${at}.kernel_size`;
-  if (typeof v === 'number') return Array.from({ length: rank }, () => positiveInt(l, 'kernel_size', at));
-  if (!Array.isArray(v) || v.length !== rank) throw specError(path, `must be a positive integer or a list of ${rank}`, v);
-  return v.map((k: unknown, i: number) => {
-    if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 1) throw specError(`${path}[${i}]`, 'must be a positive integer', k);
-    return k;
-  });
-}
-
-function conv(rank: number): LayerDef {
-  return {
-    type: `conv${rank}d`,
-    kerasPrefix: `conv${rank}d`,
-    fields: ['filters', 'kernel_size', 'in_channels', 'use_bias'],
-    initFields: ['kernel_initializer', 'bias_initializer'],
-    roles(l, at, input) {
-      const filters = positiveInt(l, 'filters', at);
-      const k = kernelSize(l, at, rank);
-      const fanIn = input * k.reduce((p, x) => p * x, 1);
-      const roles: Role[] = [{
-        field: 'kernel_initializer', keras: 'kernel', torch: 'weight', kerasShape: [...k, input, filters], torchShape: [filters, input, ...k],
-        kerasDefault: 'glorot_uniform', torchDefault: TORCH_WEIGHT,
-      }];
-      if (useBias(l, at)) roles.push(same('bias_initializer', 'bias', 'bias', [filters], 'zeros', torchBias(fanIn)));
-      return { roles, output: filters };
-    },
-  };
-}
-
-const norm = (type: string, kerasPrefix: string, extra: boolean): LayerDef => ({
-  type,
-  kerasPrefix,
-  fields: ['dim'],
-  initFields: ['gamma_initializer', 'beta_initializer', ...(extra ? ['moving_mean_initializer', 'moving_variance_initializer'] : [])],
-  roles(_l, _at, input) {
-    const roles: Role[] = [
-      same('gamma_initializer', 'gamma', 'weight', [input], 'ones', 'ones'),
-      same('beta_initializer', 'beta', 'bias', [input], 'zeros', 'zeros'),
-    ];
-    if (extra) {
-      roles.push(
-        same('moving_mean_initializer', 'moving_mean', 'running_mean', [input], 'zeros', 'zeros'),
-        same('moving_variance_initializer', 'moving_variance', 'running_var', [input], 'ones', 'ones'),
-      );
-    }
-    return { roles, output: input };
-  },
-});
-
-/** The layer types, by `type`. */
-export const LAYERS: readonly LayerDef[] = [
-  {
-    type: 'dense',
-    kerasPrefix: 'dense',
-    fields: ['units', 'input_dim', 'use_bias'],
-    initFields: ['kernel_initializer', 'bias_initializer'],
-    roles(l, at, input) {
-      const units = positiveInt(l, 'units', at);
-      const roles: Role[] = [{
-        field: 'kernel_initializer', keras: 'kernel', torch: 'weight', kerasShape: [input, units], torchShape: [units, input],
-        kerasDefault: 'glorot_uniform', torchDefault: TORCH_WEIGHT,
-      }];
-      if (useBias(l, at)) roles.push(same('bias_initializer', 'bias', 'bias', [units], 'zeros', torchBias(input)));
-      return { roles, output: units };
-    },
-  },
-  conv(1),
-  conv(2),
-  conv(3),
-  {
-    type: 'embedding',
-    kerasPrefix: 'embedding',
-    fields: ['input_dim', 'output_dim'],
-    initFields: ['embeddings_initializer'],
-    roles(l, at) {
-      const vocab = positiveInt(l, 'input_dim', at);
-      const dim = positiveInt(l, 'output_dim', at);
-      return {
-        // Keras Embedding: "uniform" = RandomUniform(-0.05, 0.05); torch nn.Embedding: normal_(0, 1).
-        roles: [same('embeddings_initializer', 'embeddings', 'weight', [vocab, dim], { type: 'uniform', minval: -0.05, maxval: 0.05 }, { type: 'normal', mean: 0, stddev: 1 })],
-        output: dim,
-      };
-    },
-  },
-  norm('layer_norm', 'layer_normalization', false),
-  norm('batch_norm', 'batch_normalization', true),
-];
-
-export const LAYER_TYPES = LAYERS.map((d) => d.type);
-
-/** The field that gives a layer's input width, when it has one (else it comes from the layer before). */
-function inputField(def: LayerDef): string | undefined {
-  if (def.type === 'dense') return 'input_dim';
-  if (def.type.startsWith('conv')) return 'in_channels';
-  if (def.type === 'layer_norm' || def.type === 'batch_norm') return 'dim';
-  return undefined;
-}
-
-function isObject(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The initializer a tensor gets: the layer's override field, else the default; fans the layer knows are filled in. */
+function chosenInitializer(l: Raw, p: LayerParam): unknown {
+  const given = p.field === undefined ? undefined : l[p.field];
+  const init = given ?? p.init;
+  if (p.fans === undefined) return init;
+  const obj: Raw | undefined = typeof init === 'string' ? { type: init } : isObject(init) ? init : undefined;
+  const def = obj !== undefined && typeof obj.type === 'string' ? findInitializer(obj.type) : undefined;
+  if (obj === undefined || def === undefined || !def.params.some((q) => q.name === 'fan_in')) return init;
+  return { fan_in: p.fans.fanIn, fan_out: p.fans.fanOut, ...obj };
 }
 
 /**
- * Expand the spec's `layers` into tensors. Names: Keras `NAME/kernel` with NAME defaulting to
- * `dense_1`, `dense_2`, ... (a counter per type, from 1); torch `NAME.weight` with NAME defaulting to
- * the layer's index, as in an nn.Sequential. A layer's input width (`input_dim`, `in_channels`, `dim`)
+ * Expand the spec's `layers` into tensors, with the vocabulary of `layout`. Names: Keras
+ * `NAME/kernel` with NAME defaulting to `dense`, `dense_1`, ... as Keras 3 names them (a counter per type); torch
+ * `NAME.weight` with NAME defaulting to the layer's index, as in an nn.Sequential. A layer's input
+ * width (`input_dim`, `in_features`, `in_channels`, `dim`, `num_features`, `normalized_shape`)
  * defaults to the previous layer's output width.
  */
 export function expandLayers(layers: unknown, layout: KernelLayout): LayerTensor[] {
-  if (!Array.isArray(layers)) throw specError('layers', 'must be a list of layers like {"type": "dense", "units": 128, "input_dim": 784}', layers);
+  if (!Array.isArray(layers)) throw specError('layers', `must be a list of layers like ${EXAMPLE[layout]}`, layers);
+  if (layers.length > MAX_TENSORS) throw specError('layers', `must list at most ${MAX_TENSORS} layers`, layers.length);
   const counters = new Map<string, number>();
   let previous: number | undefined;
   const out: LayerTensor[] = [];
   layers.forEach((l: unknown, i: number) => {
     const at = `layers[${i}]`;
     if (!isObject(l)) throw specError(at, 'must be an object with a "type"', l);
-    const def = LAYERS.find((d) => d.type === l.type);
-    if (def === undefined) throw specError(`${at}.type`, `must be one of ${LAYER_TYPES.join(', ')}`, l.type);
-    const allowed = ['type', 'name', 'dtype', 'seed', ...def.fields, ...def.initFields];
-    for (const k of Object.keys(l)) {
-      if (!allowed.includes(k)) throw specError(`${at}.${k}`, `is not a known field of a ${def.type} layer (known: ${allowed.join(', ')})`, l[k]);
-    }
-    const field = inputField(def);
-    let input = 0;
-    if (field !== undefined) {
-      if (l[field] === undefined) {
-        if (previous === undefined) throw specError(`${at}.${field}`, 'is required (no earlier layer gives the input width)', undefined);
-        input = previous;
-      } else {
-        input = positiveInt(l, field, at);
-      }
-    }
+    const def = findDef(l, at, layout);
+    checkFields(l, at, def, layout);
     const count = (counters.get(def.kerasPrefix) ?? 0) + 1;
     counters.set(def.kerasPrefix, count);
     let base: string;
-    if (l.name === undefined) base = layout === 'keras' ? `${def.kerasPrefix}_${count}` : String(i);
+    // Keras 3 names unnamed layers dense, dense_1, dense_2, ... (a counter per class, the first bare).
+    if (l.name === undefined) base = layout === 'keras' ? (count === 1 ? def.kerasPrefix : `${def.kerasPrefix}_${count - 1}`) : String(i);
     else if (typeof l.name === 'string' && l.name !== '') base = l.name;
     else throw specError(`${at}.name`, 'must be a non-empty string', l.name);
-    const { roles, output } = def.roles(l, at, input);
-    previous = output;
-    for (const r of roles) {
+    const { params, output } = def.expand(l, at, previous, layout);
+    previous = output ?? previous;
+    for (const p of params) {
+      const dtype = p.dtype ?? l.dtype;
       out.push({
-        name: layout === 'keras' ? `${base}/${r.keras}` : `${base}.${r.torch}`,
+        name: layout === 'keras' ? `${base}/${p.name}` : `${base}.${p.name}`,
         namePath: l.name === undefined ? at : `${at}.name`,
-        shape: layout === 'keras' ? r.kerasShape : r.torchShape,
-        initializer: l[r.field] ?? (layout === 'keras' ? r.kerasDefault : r.torchDefault),
-        initPath: `${at}.${r.field}`,
-        ...(l.dtype !== undefined ? { dtype: l.dtype } : {}),
+        shape: p.shape,
+        initializer: chosenInitializer(l, p),
+        initPath: p.field === undefined ? at : `${at}.${p.field}`,
+        ...(dtype !== undefined ? { dtype } : {}),
         dtypePath: `${at}.dtype`,
         ...(l.seed !== undefined ? { seed: l.seed } : {}),
         seedPath: `${at}.seed`,
+        ...(p.zeroRows !== undefined ? { zeroRows: p.zeroRows } : {}),
       });
     }
   });

@@ -1,12 +1,22 @@
-import { InitWeightsError, specError } from '../errors.js';
+import { escapeText, InitWeightsError, show, specError } from '../errors.js';
 import { isKernelLayout, KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
-import { deriveParam, findInitializer, INITIALIZER_NAMES, paramProblem } from '../init/table.js';
-import { DTYPES, DTYPE_NAMES, isDtype, type Dtype } from '../dtype/table.js';
+import { DTYPE_NAMES, isDtype, type Dtype } from '../dtype/table.js';
 import { drawSeed, normalizeSeed, type Seed } from '../rng/seed.js';
 import { checkShape, shapeSize } from './shape.js';
-import { findJsonError } from './json-position.js';
+import { checkKeys, isObject } from './fields.js';
+import { checkOverflow, resolveInitializer } from './initializer.js';
+import { findJsonError, lineColumn } from './json-position.js';
+import { MAX_SPEC_DEPTH, scanJson } from './json-scan.js';
 import { expandLayers } from './layers.js';
-import { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './types.js';
+import { checkName, nameKey } from './name.js';
+import { chosenLabel, ruleUses } from './expand/chosen.js';
+import { expandSpec, type ExpandResult } from './expand/expand.js';
+import { MAX_TENSORS, SPEC_VERSION, type TensorSpec, type WeightsSpec } from './types.js';
+import { checkZeroRows } from './zero-rows.js';
+
+export { resolveInitializer } from './initializer.js';
+export { checkName } from './name.js';
+export { printableSpec, specToJson } from './printable.js';
 
 /** Values given outside the spec (CLI flags) that replace its file-level fields. */
 export interface SpecOverrides {
@@ -16,47 +26,58 @@ export interface SpecOverrides {
 }
 
 const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'layers', 'tensors'];
-const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed'];
+const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed', 'zero_rows', 'chosen_by'];
+/** Longest `chosen_by` note (a rule label: `rules[k]` and its globs). */
+const MAX_NOTE = 4096;
 
-/** Parse spec JSON text; syntax errors report line and column. */
+/**
+ * Parse spec JSON text; syntax errors report line and column. Before JSON.parse a linear scan bounds
+ * the nesting (MAX_SPEC_DEPTH) and finds keys given twice in one object, which JSON.parse would
+ * silently resolve to the last; both are refused.
+ */
 export function parseSpecText(text: string, source = 'spec', overrides: SpecOverrides = {}): WeightsSpec {
+  return resolveSpec(parseSpecJson(text, source), overrides);
+}
+
+/** The JSON of a spec text, parsed with parseSpecText's checks, not yet resolved (loadSpec merges it first). */
+export function parseSpecJson(text: string, source = 'spec'): unknown {
   let raw: unknown;
   // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const where = escapeText(source);
+  const scan = scanJson(text);
+  if (scan.tooDeepAt !== undefined) {
+    const at = lineColumn(text, scan.tooDeepAt);
+    const rule = `must nest objects and lists at most ${MAX_SPEC_DEPTH} levels deep`;
+    throw new InitWeightsError('E_SPEC', `${where}: ${rule} (level ${MAX_SPEC_DEPTH + 1} opens at line ${at.line}, column ${at.column})`, {
+      detail: { field: '(top level)', rule, value: MAX_SPEC_DEPTH + 1 },
+    });
+  }
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new InitWeightsError('E_SPEC', `${source}: not valid JSON: ${describeJsonError(err, text)}`);
+    throw new InitWeightsError('E_SPEC', `${where}: not valid JSON: ${describeJsonError(err, text)}`);
   }
-  return resolveSpec(raw, overrides);
+  if (scan.duplicate !== undefined) {
+    const at = lineColumn(text, scan.duplicate.pos);
+    throw specError(scan.duplicate.path, `is given twice in one object (again at line ${at.line}, column ${at.column}); each field may appear once`, scan.duplicate.key);
+  }
+  return raw;
 }
 
 function describeJsonError(err: unknown, text: string): string {
   if (text.trim() === '') return 'the file is empty';
   const found = findJsonError(text);
-  if (found === undefined) return err instanceof Error ? err.message : String(err);
-  const before = text.slice(0, found.pos);
-  const line = before.split('\n').length;
-  const col = found.pos - before.lastIndexOf('\n');
-  const at = found.pos < text.length ? `found ${JSON.stringify(text[found.pos])}` : 'found the end of the text';
-  return `expected ${found.expected}, ${at} at line ${line}, column ${col}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) {
-      throw specError(path === '' ? k : `${path}.${k}`, `is not a known field (known: ${allowed.join(', ')})`, obj[k]);
-    }
-  }
+  if (found === undefined) return escapeText(err instanceof Error ? err.message : String(err));
+  const { line, column } = lineColumn(text, found.pos);
+  const at = found.pos < text.length ? `found ${show(text[found.pos])}` : 'found the end of the text';
+  return `expected ${found.expected}, ${at} at line ${line}, column ${column}`;
 }
 
 function checkSeed(value: unknown, path: string): Seed {
-  const s = normalizeSeed(value);
-  if (s === undefined) throw specError(path, 'must be an integer below 2^53 in magnitude or a non-empty string', value);
+  // A lone surrogate encodes to U+FFFD: two different seed strings would give the same stream.
+  const s = typeof value === 'string' && /\p{Cs}/u.test(value) ? undefined : normalizeSeed(value);
+  if (s === undefined) throw specError(path, 'must be an integer below 2^53 in magnitude or a non-empty, well-formed string', value);
   return s;
 }
 
@@ -68,63 +89,6 @@ function checkLayout(value: unknown, path: string): KernelLayout {
 function checkDtype(value: unknown, path: string): Dtype {
   if (!isDtype(value)) throw specError(path, `must be one of ${DTYPE_NAMES.join(', ')}`, value);
   return value;
-}
-
-/** Check a tensor name: it becomes a file path, so no empty, `.` or `..` segments and no control characters. */
-export function checkName(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw specError(path, 'must be a non-empty string', value);
-  if (value.length > 255) throw specError(path, 'must be at most 255 characters', value);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) {
-    throw specError(path, 'must not contain control characters or backslashes', value);
-  }
-  for (const seg of value.split('/')) {
-    if (seg === '' || seg === '.' || seg === '..') {
-      throw specError(path, 'must be "/"-separated parts, none empty, "." or ".." (like dense_1/kernel)', value);
-    }
-    // Each part becomes a file or directory name (plus an extension such as ".arrows").
-    if (Buffer.byteLength(seg) > MAX_NAME_PART_BYTES) {
-      throw specError(path, `must have "/"-separated parts of at most ${MAX_NAME_PART_BYTES} bytes (they become file names)`, value);
-    }
-  }
-  return value;
-}
-
-/** Longest part of a tensor name, in UTF-8 bytes: file systems allow 255 per name, less an extension. */
-const MAX_NAME_PART_BYTES = 200;
-
-/**
- * Resolve an initializer given as a name or as { "type": name, ...params } for a tensor of `shape`:
- * defaults filled in, fans (and orthogonal's layout) derived from the shape and `layout` unless
- * given, and the rules across parameters checked. Errors name `path` and the parameter.
- */
-export function resolveInitializer(value: unknown, path: string, shape: readonly number[] = [], layout: KernelLayout = 'keras'): InitializerSpec {
-  if (typeof value !== 'string' && !isObject(value)) {
-    throw specError(path, 'must be an initializer name or an object like {"type": "normal", "stddev": 0.05}', value);
-  }
-  const obj: Record<string, unknown> = typeof value === 'string' ? { type: value } : value;
-  const type = obj.type;
-  const def = typeof type === 'string' ? findInitializer(type) : undefined;
-  if (def === undefined) {
-    throw specError(typeof value === 'string' ? path : `${path}.type`, `must be one of ${INITIALIZER_NAMES.join(', ')}`, type);
-  }
-  checkKeys(obj, ['type', ...def.params.map((p) => p.name)], path);
-  const params: Record<string, number | string> = {};
-  for (const p of def.params) {
-    const at = `${path}.${p.name}`;
-    let v = obj[p.name];
-    if (v === undefined) {
-      if (p.presence === 'optional') continue;
-      if (p.presence === 'required') throw specError(at, `is required by ${def.name}`, v);
-      v = p.presence === 'derived' ? deriveParam(p.name, shape, layout) : p.default;
-    }
-    const problem = paramProblem(p, v);
-    if (problem !== undefined) throw specError(at, problem, v);
-    params[p.name] = v as number | string;
-  }
-  const broken = def.check?.(params, shape);
-  if (broken !== undefined) throw specError(broken.param === '' ? path : `${path}.${broken.param}`, broken.rule, broken.value);
-  return { type: def.name, params };
 }
 
 /** One tensor entry before resolution, from `tensors` or expanded from `layers`, with its error paths. */
@@ -139,22 +103,40 @@ interface Entry {
   readonly dtypePath: string;
   readonly seed: unknown;
   readonly seedPath: string;
+  readonly zeroRows: unknown;
+  readonly zeroRowsPath: string;
+  /**
+   * What chose the initializer when a rule or defaults did (a `chosen_by` note the entry carries
+   * wins: printed specs keep theirs); undefined when the tensor's own field or its layer did.
+   */
+  readonly chosenBy: string | undefined;
   /** Where to point when the name repeats one before it. */
   readonly where: string;
 }
 
-function tensorEntries(list: unknown): Entry[] {
+function checkNote(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_NOTE) throw specError(path, `must be a string of at most ${MAX_NOTE} characters (a note of what chose the initializer)`, value);
+  return value;
+}
+
+function tensorEntries(list: unknown, expanded: ExpandResult, rules: unknown): Entry[] {
   if (!Array.isArray(list)) throw specError('tensors', 'must be a list of tensors', list);
+  if (list.length > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors`, list.length);
   return list.map((t: unknown, i: number) => {
-    const path = `tensors[${i}]`;
+    const made = expanded.tensors[i];
+    const path = made?.origin ?? `tensors[${i}]`;
     if (!isObject(t)) throw specError(path, 'must be an object with name, shape and initializer', t);
     checkKeys(t, TENSOR_KEYS, path);
     if (t.initializer === undefined) {
-      throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05})', undefined);
+      throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05}; or from "defaults" or a matching rule)', undefined);
     }
+    // Inside repeat blocks `path` says which copy: `tensors[0](i=3).tensors[1]`.
+    const f = (key: string) => `${path}.${key}`;
     return {
-      name: t.name, namePath: `${path}.name`, shape: t.shape, shapePath: `${path}.shape`, initializer: t.initializer,
-      initPath: `${path}.initializer`, dtype: t.dtype, dtypePath: `${path}.dtype`, seed: t.seed, seedPath: `${path}.seed`, where: path,
+      name: t.name, namePath: f('name'), shape: t.shape, shapePath: f('shape'), initializer: t.initializer, initPath: f('initializer'),
+      dtype: t.dtype, dtypePath: f('dtype'), seed: t.seed, seedPath: f('seed'), zeroRows: t.zero_rows, zeroRowsPath: f('zero_rows'),
+      chosenBy: checkNote(t.chosen_by, f('chosen_by')) ?? chosenLabel(made?.chosenBy ?? 'tensor', rules), where: path,
     };
   });
 }
@@ -162,19 +144,31 @@ function tensorEntries(list: unknown): Entry[] {
 function layerEntries(layers: unknown, layout: KernelLayout): Entry[] {
   return expandLayers(layers, layout).map((t) => ({
     name: t.name, namePath: t.namePath, shape: [...t.shape], shapePath: t.namePath, initializer: t.initializer, initPath: t.initPath,
-    dtype: t.dtype, dtypePath: t.dtypePath, seed: t.seed, seedPath: t.seedPath, where: t.namePath.replace(/\.name$/, ''),
+    dtype: t.dtype, dtypePath: t.dtypePath, seed: t.seed, seedPath: t.seedPath, zeroRows: t.zeroRows, zeroRowsPath: t.namePath.replace(/\.name$/, ''),
+    chosenBy: undefined, where: t.namePath.replace(/\.name$/, ''),
   }));
 }
 
 /**
- * Check a parsed spec object and resolve every tensor's dtype, seed and initializer. Tensors come
- * from `layers` (expanded with the layout's framework defaults) then `tensors`. Tensor (and layer)
- * fields win over file-level fields; overrides replace the file-level fields.
+ * Check a parsed spec object and resolve every tensor's dtype, seed and initializer. `defaults`,
+ * `rules` and `repeat` blocks are expanded first (expandSpec; a spec without them is read as it
+ * always was). Tensors come from `layers` (expanded with the layout's framework defaults) then
+ * `tensors`. Tensor (and layer) fields win over rules, rules over defaults and file-level fields;
+ * overrides replace the file-level fields. A `like` field needs files: loadSpec reads it.
  */
 export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): WeightsSpec {
+  if (isObject(raw) && raw.like !== undefined) {
+    throw specError('like', 'is read by loadSpec, which reads files (resolveSpec reads a spec without "like")', raw.like);
+  }
+  const expanded = expandSpec(raw);
+  return resolvePlain(expanded.spec, overrides, expanded, isObject(raw) ? raw.rules : undefined);
+}
+
+function resolvePlain(raw: unknown, overrides: SpecOverrides, expanded: ExpandResult, rules: unknown): WeightsSpec {
   if (!isObject(raw)) throw specError('(top level)', 'must be an object with a "tensors" or "layers" list', raw);
   checkKeys(raw, TOP_KEYS, '');
-  const version = raw.version ?? SPEC_VERSION;
+  // Absent means the current version; null is not a version.
+  const version = raw.version === undefined ? SPEC_VERSION : raw.version;
   if (version !== SPEC_VERSION) {
     throw specError('version', `must be ${SPEC_VERSION} (the schema this version of init-weights reads)`, version);
   }
@@ -188,43 +182,31 @@ export function resolveSpec(raw: unknown, overrides: SpecOverrides = {}): Weight
   if (raw.tensors === undefined && raw.layers === undefined) {
     throw specError('tensors', 'must be a list of tensors (or give "layers")', undefined);
   }
-  const entries = [
-    ...(raw.layers === undefined ? [] : layerEntries(raw.layers, layout)),
-    ...(raw.tensors === undefined ? [] : tensorEntries(raw.tensors)),
-  ];
+  // concat, not push(...): no argument list as long as the untrusted list.
+  const entries = (raw.layers === undefined ? [] : layerEntries(raw.layers, layout)).concat(raw.tensors === undefined ? [] : tensorEntries(raw.tensors, expanded, rules));
+  if (entries.length > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors (with those from layers)`, entries.length);
   if (entries.length === 0) {
     throw specError(raw.tensors === undefined ? 'layers' : 'tensors', 'must list at least one tensor', raw.tensors ?? raw.layers);
   }
   const seen = new Map<string, string>();
   const tensors: TensorSpec[] = entries.map((e) => {
     const name = checkName(e.name, e.namePath);
-    const prior = seen.get(name);
+    const key = nameKey(name);
+    const prior = seen.get(key);
     if (prior !== undefined) throw specError(e.namePath, `must be unique (${prior} has it too)`, name);
-    seen.set(name, e.where);
+    seen.set(key, e.where);
     const shape = checkShape(e.shape, e.shapePath);
     const initializer = resolveInitializer(e.initializer, e.initPath, shape, layout);
     const dtype = e.dtype === undefined ? fileDtype : checkDtype(e.dtype, e.dtypePath);
     const seed = e.seed === undefined ? fileSeed : checkSeed(e.seed, e.seedPath);
-    const overflow = findInitializer(initializer.type)?.overflow?.(initializer.params, dtype, DTYPES[dtype].max);
-    if (overflow !== undefined) throw specError(e.initPath, overflow, { type: initializer.type, ...initializer.params });
-    return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer };
+    checkOverflow(initializer, dtype, e.initPath, name);
+    const zeroRows = checkZeroRows(e.zeroRows, e.zeroRowsPath, shape);
+    return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer, ...(zeroRows ? { zeroRows } : {}), ...(e.chosenBy !== undefined ? { chosenBy: e.chosenBy } : {}) };
   });
-  return { version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, layout, tensors };
-}
-
-/** The spec as JSON-ready data (resolved: every default written out), for manifests and metadata. */
-export function specToJson(spec: WeightsSpec): Record<string, unknown> {
+  const uses = ruleUses(rules, expanded.ruleCounts);
   return {
-    version: spec.version,
-    seed: spec.seed,
-    dtype: spec.dtype,
-    tensors: spec.tensors.map((t) => ({
-      name: t.name,
-      shape: t.shape,
-      initializer: { type: t.initializer.type, ...t.initializer.params },
-      dtype: t.dtype,
-      seed: t.seed,
-    })),
+    version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, layout, tensors,
+    ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
+    ...(uses !== undefined ? { rules: uses } : {}),
   };
 }
-

@@ -1,4 +1,4 @@
-import { specError, usageError } from '../errors.js';
+import { specError } from '../errors.js';
 
 /** Largest rank accepted (numpy's own limit is 64; 32 keeps headers small). */
 export const MAX_RANK = 32;
@@ -43,28 +43,6 @@ export function shapeSize(dims: readonly number[], path = 'shape'): number {
     throw specError(path, 'must have at most 2^53 - 1 elements in all (counting non-zero dimensions)', `[${dims.join(', ')}]`);
   }
   return dims.includes(0) ? 0 : nonZeroProduct(dims);
-}
-
-/** Parse the `--shape` flag: `784,128`, `784x128`, `5` or `` (a 0-d scalar is written `()`). */
-export function parseShapeFlag(text: string): number[] {
-  const t = text.trim();
-  if (t === '' || t === '()' || t === '[]') return [];
-  const inner = t.replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '');
-  const parts = inner.split(/\s*[,x×]\s*/).filter((p, i, all) => !(p === '' && i === all.length - 1));
-  const dims = parts.map((p) => {
-    if (!/^\d+$/.test(p)) {
-      throw usageError('--shape', 'must be non-negative integers separated by "," or "x", like 784,128', text);
-    }
-    return Number(p);
-  });
-  if (dims.length > MAX_RANK) throw usageError('--shape', `must have at most ${MAX_RANK} dimensions`, text);
-  for (const d of dims) {
-    if (!Number.isSafeInteger(d)) throw usageError('--shape', 'each dimension must be below 2^53', text);
-  }
-  if (nonZeroProduct(dims) === Infinity) {
-    throw usageError('--shape', 'must have at most 2^53 - 1 elements in all (counting non-zero dimensions)', text);
-  }
-  return dims;
 }
 
 /** `(784, 128)`, `(5,)`, `()`: Python's tuple spelling, used in messages and .npy headers. */

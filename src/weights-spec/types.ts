@@ -7,6 +7,12 @@ import type { Seed } from '../rng/seed.js';
 export const SPEC_VERSION = 1;
 
 /**
+ * Most tensors a spec may resolve to (from `layers` and `tensors` together). A million resolve in
+ * a few seconds; more is refused up front, before any per-tensor work.
+ */
+export const MAX_TENSORS = 1_000_000;
+
+/**
  * An initializer with all of its parameters resolved: defaults filled in, and the parameters that
  * come from the shape (fan_in, fan_out, orthogonal's layout) written out, so that the resolved
  * initializer alone decides the values.
@@ -25,6 +31,25 @@ export interface TensorSpec {
   readonly dtype: Dtype;
   readonly seed: Seed;
   readonly initializer: InitializerSpec;
+  /**
+   * Rows along the first dimension set to exactly 0 after the initializer draws (an embedding's
+   * padding_idx): sorted, unique, each below shape[0]. Absent when none (the stream is unchanged).
+   */
+  readonly zeroRows?: readonly number[];
+  /**
+   * What chose the initializer, for `--print-spec`: "defaults" or a rule (`rules[2] "**.bias"`).
+   * Absent when the tensor's own field or its layer did.
+   */
+  readonly chosenBy?: string;
+}
+
+/** A rule of the spec (the user's, then a `like` source's) and how many tensors it took. */
+export interface RuleUse {
+  /** `rules[2] "**.bias"`, as tensors' chosenBy names it. */
+  readonly rule: string;
+  readonly description?: string;
+  /** Tensors whose initializer (or dtype, seed) this rule decided: the first rule that matched. */
+  readonly taken: number;
 }
 
 /** A resolved spec: what `gen` writes. */
@@ -38,4 +63,8 @@ export interface WeightsSpec {
   /** Kernel layout used for fans and layer shapes (spec field `layout`, or `--layout`). */
   readonly layout: KernelLayout;
   readonly tensors: readonly TensorSpec[];
+  /** The spec's description, if it has one (a `like` source writes one). */
+  readonly description?: string;
+  /** The rules, in order, with their counts; absent when the spec has none. */
+  readonly rules?: readonly RuleUse[];
 }

@@ -53,7 +53,7 @@ describe('the init-weights bin', () => {
     expect(outs[2]!.equals(outs[0]!)).toBe(true);
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGQUIT', 131]] as const) {
     it(`leaves neither the file nor a temp file when stopped by ${signal} midway`, async () => {
       const child = spawn(process.execPath, [BIN, 'gen', '--shape', '2000000000', '--seed', '1', '-o', 'big.npy'], { cwd: tmp.dir, stdio: ['ignore', 'ignore', 'pipe'] });
       // Wait until the temp file exists and has data, then interrupt.
@@ -71,6 +71,32 @@ describe('the init-weights bin', () => {
       expect(readdirSync(tmp.dir)).toEqual([]);
     });
   }
+
+  it('removes, on the next run into the same place, the temp file a SIGKILLed run left behind', async () => {
+    const child = spawn(process.execPath, [BIN, 'gen', '--shape', '2000000000', '--seed', '1', '-o', 'big.npy'], { cwd: tmp.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (readdirSync(tmp.dir).some((f) => f.endsWith('.tmp'))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    const left = readdirSync(tmp.dir);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(readdirSync(tmp.dir)).toEqual(left);
+    const r = bin(['gen', '--shape', '3', '--seed', '1', '-o', 'big.npy']);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toContain(`init-weights: warning: removed ${left[0]}, left by an interrupted run`);
+    expect(readdirSync(tmp.dir)).toEqual(['big.npy']);
+  });
+
+  it('prints no MaxListenersExceededWarning with 8 threads writing to a pipe', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" gen --shape 3000000 --seed 1 --threads 8 -q -o - | cat > /dev/null`], { cwd: tmp.dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
 
   it('leaves no partial file when a write fails midway (file size limit standing in for a full disk)', () => {
     const r = spawnSync('bash', ['-c', `ulimit -f 2048; exec "${process.execPath}" "${BIN}" gen --shape 5000000 --seed 1 -o w.npy`], { cwd: tmp.dir, encoding: 'utf8' });

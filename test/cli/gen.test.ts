@@ -117,22 +117,19 @@ describe('init-weights gen', () => {
     expect(readFileSync(tmp.path('a.npy'))).toEqual(npyOf(tensor('weights', [2], { seed: 2 })));
   });
 
-  it('replaces a directory it wrote with --force, but never one it did not write', async () => {
+  it('replaces the files it writes in a directory it wrote with --force', async () => {
     await runCli(['gen', '--seed', '1', '-o', tmp.path('w/')]);
     expect((await runCli(['gen', '--seed', '2', '-o', tmp.path('w/'), '--force'])).code).toBe(0);
     expect(JSON.parse(readFileSync(tmp.path('w/manifest.json'), 'utf8')).seed).toBe(2);
-    const r = await runCli(['gen', '--seed', '2', '-o', tmp.dir, '--force']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to replace a directory that init-weights did not write/);
   });
 
-  it('never deletes files it did not write: --force refuses a directory holding anything its manifest does not list', async () => {
+  it('never deletes or changes files it did not write: --force replaces only its own files beside them', async () => {
     await runCli(['gen', '--seed', '1', '-o', tmp.path('w/')]);
     writeFileSync(tmp.path('w/NOTES.txt'), 'mine');
     const r = await runCli(['gen', '--seed', '2', '-o', tmp.path('w/'), '--force']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to replace it: it holds files init-weights did not write \("NOTES\.txt"\)/);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([0, `init-weights: wrote ${tmp.path('w')} (npy directory + manifest.json, 428.0 KiB)`]);
     expect(readFileSync(tmp.path('w/NOTES.txt'), 'utf8')).toBe('mine');
+    expect(JSON.parse(readFileSync(tmp.path('w/manifest.json'), 'utf8')).seed).toBe(2);
   });
 
   it('stores a tensor named __proto__ in safetensors like any other name, and refuses __metadata__', async () => {
@@ -266,7 +263,7 @@ describe('gen: initializers that need the whole tensor (orthogonal, identity)', 
 
 describe('the default output on a terminal', () => {
   it('is weights.<ext> of the chosen format, or weights/ for several one-tensor files or shards', async () => {
-    const { defaultOutput } = await import('../../src/cli/commands/gen.js');
+    const { defaultOutput } = await import('../../src/generate/plan.js');
     expect(defaultOutput(1, undefined, false)).toBe('weights.npy');
     expect(defaultOutput(6, undefined, false)).toBe('weights/');
     expect(defaultOutput(6, 'tar', false)).toBe('weights.tar');

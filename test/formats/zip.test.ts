@@ -9,7 +9,7 @@ import {
   METHOD_DEFLATE,
   METHOD_STORED,
   ZIP32_MAX,
-} from '../../src/formats/npz/zip.js';
+} from '../../src/formats/npz/header.js';
 
 const GiB = 2 ** 30;
 

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { initializerValues } from '../../src/init/fill.js';
 import { resolveSpec } from '../../src/weights-spec/parse.js';
 import type { TensorSpec } from '../../src/weights-spec/types.js';
-import { ksTest } from '../../src/stats/ks.js';
+import { ksTest } from '../helpers/stats/ks.js';
 import { Moments } from '../../src/stats/moments.js';
 import { normalCdf, standardNormalPdf } from '../../src/stats/normal.js';
 import { truncatedNormalCdf } from '../../src/stats/truncnormal.js';

@@ -91,7 +91,9 @@ describe('parity with the frameworks (fixtures/parity/initializers.json)', () =>
 
   for (const l of fixture.torch_layers) {
     it(`torch ${l.type} ${JSON.stringify(l.fields)}: same weight shape, fans and bounds, and the bias bound 1/sqrt(fan_in)`, () => {
-      const spec = resolveSpec({ seed: 1, layout: 'torch', layers: [{ type: l.type, ...l.fields }] });
+      // The fixture names conv fields as Keras does (filters); the torch vocabulary calls it out_channels.
+      const { filters, ...rest } = l.fields as Record<string, unknown>;
+      const spec = resolveSpec({ seed: 1, layout: 'torch', layers: [{ type: l.type, ...rest, ...(filters === undefined ? {} : { out_channels: filters }) }] });
       const [w, b] = spec.tensors;
       expect(w!.name).toBe('0.weight');
       expect(b!.name).toBe('0.bias');

@@ -70,9 +70,11 @@ describe('inspect reads files made by the real libraries', () => {
     });
   }
 
-  it('reports an integer safetensors buffer as skipped, not as an error', async () => {
+  it('summarises an integer safetensors buffer (I64) instead of skipping it, with no normal fit', async () => {
     const r = await inspect({ input: fixture('model.safetensors') });
-    expect(r.skipped).toEqual([{ name: 'position_ids', dtype: 'I64', shape: [12], reason: 'I64 is not a float type' }]);
+    expect(r.skipped).toEqual([]);
+    const ids = r.tensors.find((t) => t.name === 'position_ids')!;
+    expect({ dtype: ids.dtype, min: ids.min, max: ids.max, mean: ids.mean, normal: ids.fit.normal }).toEqual({ dtype: 'int64', min: 0, max: 11, mean: 5.5, normal: null });
   });
 
   it('reads the shape of a fixed_shape_tensor column as (rows, ...shape) across record batches', async () => {

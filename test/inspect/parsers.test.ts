@@ -3,8 +3,8 @@ import { Accumulator } from '../../src/inspect/accumulate.js';
 import { detectFormat } from '../../src/inspect/detect.js';
 import { findProvenance } from '../../src/inspect/provenance.js';
 import { checkedSize } from '../../src/formats/reader.js';
-import { parseNpyDict } from '../../src/formats/npy/reader.js';
-import { parseSafetensorsHeader } from '../../src/formats/safetensors/reader.js';
+import { parseNpyDict } from '../../src/formats/npy/header.js';
+import { parseSafetensorsHeader } from '../../src/formats/safetensors/header.js';
 import { f32, npyBytes, safetensorsBytes } from './helpers.js';
 
 describe('the .npy header parser', () => {

@@ -22,7 +22,7 @@ import type { TensorSpec } from '../../src/weights-spec/types.js';
 import { binomialAcceptance, binomialTest } from '../helpers/stats/binomial.js';
 import { chiSquareTest } from '../helpers/stats/chisquare.js';
 import { Correlation } from '../helpers/stats/correlation.js';
-import { ksTest } from '../../src/stats/ks.js';
+import { ksTest } from '../helpers/stats/ks.js';
 import { Moments } from '../../src/stats/moments.js';
 import { normalCdf, standardNormalCdf, standardNormalSf } from '../../src/stats/normal.js';
 import { fillBlock, tensorValues } from '../../src/io/chunks.js';

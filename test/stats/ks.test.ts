@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kolmogorovSurvival, ksPValue, ksStatistic, ksTest } from '../../src/stats/ks.js';
+import { kolmogorovSurvival, ksPValue } from '../../src/stats/ks.js';
+import { ksStatistic, ksTest } from '../helpers/stats/ks.js';
 import { standardNormalCdf } from '../../src/stats/normal.js';
 
 const uniformCdf = (x: number): number => Math.min(1, Math.max(0, x));

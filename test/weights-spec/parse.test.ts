@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InitWeightsError } from '../../src/errors.js';
 import { parseSpecText, resolveSpec } from '../../src/weights-spec/parse.js';
-import { parseShapeFlag } from '../../src/weights-spec/shape.js';
+import { parseShapeFlag } from '../../src/cli/shape-flag.js';
 
 const ok = (tensors: unknown[], extra: Record<string, unknown> = {}) => resolveSpec({ seed: 1, tensors, ...extra });
 const t = (fields: Record<string, unknown> = {}) => ({ name: 'w', shape: [2, 3], initializer: 'zeros', ...fields });

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { errnoText, InitWeightsError, usageError } from '../../errors.js';
-import { findFormat } from '../../formats/registry.js';
-import { generate, type GenerateResult } from '../../generate/generate.js';
+import { errnoText, InitWeightsError, show } from '../../errors.js';
+import { capText, MAX_SPEC_BYTES, readBounded } from '../../generate/bounded-read.js';
+import { defaultOutput, generate, type GenerateResult } from '../../generate/generate.js';
 import type { KernelLayout } from '../../init/fans.js';
-import { findInitializer, INITIALIZER_NAMES, paramProblem, paramFlag } from '../../init/table.js';
+import { findInitializer } from '../../init/table.js';
 import { builtinSpec } from '../../weights-spec/builtin.js';
 import { DTYPES, type Dtype } from '../../dtype/table.js';
 import { parseSpecText, resolveSpec } from '../../weights-spec/parse.js';
 import type { Seed } from '../../rng/seed.js';
 import { shapeTuple } from '../../weights-spec/shape.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
+import { paramFlag } from '../flags.js';
 import { readAllText, type CliIO } from '../io.js';
 import { formatBytes, progressBar } from '../progress.js';
 
@@ -30,24 +30,10 @@ export interface GenOptions {
   compress?: boolean;
   maxShardSize?: number;
   force: boolean;
+  /** Compare with what is at the output instead of writing (exit 1 on a difference). */
+  check?: boolean;
   json: boolean;
   quiet: boolean;
-}
-
-/** Default outputs when stdout is a terminal and no -o is given. */
-export const DEFAULT_FILE = 'weights.npy';
-export const DEFAULT_DIR = 'weights/';
-
-/**
- * Where output goes when stdout is a terminal and no -o is given: weights.<ext> of the format for
- * one file, or weights/ when the output is a directory (several tensors in a one-tensor format,
- * or shards).
- */
-export function defaultOutput(tensors: number, formatName: string | undefined, sharded: boolean): string {
-  const format = findFormat(formatName ?? 'npy');
-  if (format === undefined) return DEFAULT_FILE; // an unknown --format is reported by planOutput
-  if (sharded || (tensors > 1 && !format.multiTensor)) return DEFAULT_DIR;
-  return `weights${format.extensions[0] ?? format.fileExtension}`;
 }
 
 /** Turn the flags into one resolved spec (flag errors name the flag). */
@@ -63,26 +49,10 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Weig
       const flags = [opts.init !== undefined ? '--init' : '', ...Object.keys(opts.params).map(paramFlag), opts.name !== undefined ? '--name' : ''].filter(Boolean);
       throw new InitWeightsError('E_USAGE', `${flags.join(', ')}: not used with --spec (initializers and names are in the spec file)`);
     }
-    const text = opts.spec === '-' ? await readAllText(io.stdin) : await readSpecFile(opts.spec);
+    const text = opts.spec === '-' ? await readStdinSpec(io) : await readSpecFile(opts.spec);
     return parseSpecText(text, opts.spec === '-' ? 'spec on stdin' : opts.spec, overrides);
   }
   const init = opts.init ?? 'normal';
-  const def = findInitializer(init);
-  if (def === undefined) throw usageError('--init', `must be one of ${INITIALIZER_NAMES.join(', ')}`, init);
-  for (const key of Object.keys(opts.params)) {
-    const p = def.params.find((q) => q.name === key);
-    if (p === undefined) {
-      const own = def.params.map((q) => paramFlag(q.name)).join(', ') || 'none';
-      throw new InitWeightsError('E_USAGE', `${paramFlag(key)}: does not apply to --init ${init} (its parameters: ${own})`);
-    }
-    const problem = paramProblem(p, opts.params[key]);
-    if (problem !== undefined) throw usageError(paramFlag(key), problem, opts.params[key]);
-  }
-  for (const p of def.params) {
-    if (p.presence === 'required' && opts.params[p.name] === undefined) {
-      throw new InitWeightsError('E_USAGE', `${paramFlag(p.name)}: required by --init ${init}`);
-    }
-  }
   const initializer = { type: init, ...opts.params };
   const spec = opts.shape === undefined ? builtinSpec(initializer) : { tensors: [{ name: opts.name ?? 'weights', shape: opts.shape, initializer }] };
   if (opts.shape === undefined && opts.name !== undefined) {
@@ -91,24 +61,47 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Weig
   try {
     return resolveSpec(spec, overrides);
   } catch (err) {
-    // The spec here is made of flags: point at the flag, not at a spec path the user never wrote.
-    if (err instanceof InitWeightsError && err.code === 'E_SPEC') {
-      const m = /^spec (?:tensors\[0\]|layers\[\d+\])\.(?:initializer|kernel_initializer)(?:\.(\w+))?: (.*)$/.exec(err.message);
-      if (m !== null) {
-        const flag = m[1] === undefined ? `--init ${init}` : paramFlag(m[1]);
-        throw new InitWeightsError('E_USAGE', `${flag}: ${m[2]}`);
-      }
-    }
-    throw err;
+    throw (err instanceof InitWeightsError ? initFlagError(err, init, opts.params) : undefined) ?? err;
   }
 }
 
-async function readSpecFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new InitWeightsError('E_USAGE', `--spec: cannot read ${JSON.stringify(path)}: ${errnoText(err)}`);
+/**
+ * The spec here is made of flags: an error about its initializer (the resolver checks the
+ * parameters) points at the flag, not at a spec path the user never wrote.
+ */
+function initFlagError(err: InitWeightsError, init: string, given: Record<string, unknown>): InitWeightsError | undefined {
+  const m = err.code === 'E_SPEC' ? /^(?:tensors\[0\]|layers\[\d+\])\.(?:initializer|kernel_initializer)(?:\.(\w+))?$/.exec(err.detail.field ?? '') : null;
+  if (m === null) return undefined;
+  const param = m[1];
+  const def = findInitializer(init);
+  const got = `${err.detail.rule}, got ${show(err.detail.value)}`;
+  if (param === undefined || def === undefined) return new InitWeightsError('E_USAGE', `--init ${init}: ${got}`, { detail: err.detail });
+  if (!def.params.some((p) => p.name === param)) {
+    const own = def.params.map((q) => paramFlag(q.name)).join(', ') || 'none';
+    return new InitWeightsError('E_USAGE', `${paramFlag(param)}: does not apply to --init ${init} (its parameters: ${own})`, { detail: err.detail });
   }
+  if (given[param] === undefined) return new InitWeightsError('E_USAGE', `${paramFlag(param)}: required by --init ${init}`, { detail: err.detail });
+  return new InitWeightsError('E_USAGE', `${paramFlag(param)}: ${got}`, { detail: err.detail });
+}
+
+/** A spec file: a regular file of at most MAX_SPEC_BYTES (a FIFO or /dev/zero is refused, not read). */
+async function readSpecFile(path: string): Promise<string> {
+  const cannot = (why: string): InitWeightsError => new InitWeightsError('E_USAGE', `--spec: cannot read ${JSON.stringify(path)}: ${why}`);
+  let read;
+  try {
+    read = await readBounded(path, MAX_SPEC_BYTES);
+  } catch (err) {
+    throw cannot(errnoText(err));
+  }
+  if ('bytes' in read) return read.bytes.toString('utf8');
+  if (read.problem === 'not a regular file') throw cannot('not a regular file (a FIFO or a device); give a spec file, or - for stdin');
+  throw cannot(`larger than ${capText(MAX_SPEC_BYTES)}, the largest spec read`);
+}
+
+async function readStdinSpec(io: CliIO): Promise<string> {
+  const text = await readAllText(io.stdin, MAX_SPEC_BYTES);
+  if (text === undefined) throw new InitWeightsError('E_USAGE', `--spec: the spec on stdin is larger than ${capText(MAX_SPEC_BYTES)}, the largest spec read`);
+  return text;
 }
 
 function describeInit(t: WeightsSpec['tensors'][number]): string {
@@ -116,12 +109,14 @@ function describeInit(t: WeightsSpec['tensors'][number]): string {
   return ps === '' ? t.initializer.type : `${t.initializer.type}(${ps})`;
 }
 
-/** Run `gen`: resolve the spec, pick the output, generate, and report on stderr. */
-export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal): Promise<void> {
+/** Run `gen`: resolve the spec, pick the output, generate (or check), and report on stderr; returns the exit code. */
+export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal): Promise<number> {
+  if (opts.check === true && opts.force) throw new InitWeightsError('E_USAGE', '--check and --force: --check writes nothing; drop one of them');
+  if (opts.check === true && opts.output === '-') throw new InitWeightsError('E_USAGE', '--check: compares with files on disk; give -o PATH, not -o -');
   const spec = await specFromOptions(opts, io);
   let output = opts.output;
   if (output === undefined) {
-    if (io.stdout.isTTY === true) {
+    if (io.stdout.isTTY === true || opts.check === true) {
       output = defaultOutput(spec.tensors.length, opts.format, opts.maxShardSize !== undefined);
     } else {
       output = '-';
@@ -134,7 +129,11 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
     ...(opts.compress !== undefined ? { compress: opts.compress } : {}),
     ...(opts.maxShardSize !== undefined ? { maxShardSize: opts.maxShardSize } : {}),
   };
-  const widest = Math.max(...spec.tensors.map((t) => DTYPES[t.dtype].bytes));
+  if (opts.check === true) {
+    const { runCheck } = await import('./check.js');
+    return runCheck({ spec, output, formatOptions, json: opts.json, quiet: opts.quiet, ...(opts.format !== undefined ? { format: opts.format } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }, io, signal);
+  }
+  const widest = maxOf(spec.tensors, (t) => DTYPES[t.dtype].bytes);
   const bar = opts.quiet ? undefined : progressBar(io, widest);
   let result: GenerateResult;
   try {
@@ -153,6 +152,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
           io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
         }
       },
+      onWarning: (message) => io.stderr.write(`init-weights: warning: ${message}\n`),
       ...(bar ? { onProgress: bar.update } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -164,6 +164,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   } else if (!opts.quiet) {
     io.stderr.write(summaryText(spec, result));
   }
+  return 0;
 }
 
 /** The machine-readable summary (`--json`). */
@@ -178,6 +179,7 @@ export function summaryJson(spec: WeightsSpec, r: GenerateResult): Record<string
     toolVersion: r.toolVersion,
     tensors: spec.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, initializer: { type: t.initializer.type, ...t.initializer.params }, seed: t.seed })),
     files: r.files,
+    unchanged: r.unchanged,
   };
 }
 
@@ -185,14 +187,22 @@ export function summaryJson(spec: WeightsSpec, r: GenerateResult): Record<string
 export function summaryText(spec: WeightsSpec, r: GenerateResult): string {
   const bytes = r.files.reduce((s, f) => s + f.bytes, 0);
   const where = r.layout === 'stream' ? 'stdout' : r.output;
-  const lines = [`init-weights: wrote ${where} (${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)})`];
+  const what = `${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)}`;
+  const lines = [r.unchanged ? `init-weights: ${where} unchanged (${what}: already these bytes, nothing written)` : `init-weights: wrote ${where} (${what})`];
   if (r.layout !== 'directory' && r.files[0]?.sha256 !== undefined) lines.push(`  sha256 ${r.files[0].sha256}`);
-  const nameW = Math.max(...spec.tensors.map((t) => t.name.length));
-  const shapeW = Math.max(...spec.tensors.map((t) => shapeTuple(t.shape).length));
+  const nameW = maxOf(spec.tensors, (t) => t.name.length);
+  const shapeW = maxOf(spec.tensors, (t) => shapeTuple(t.shape).length);
   for (const t of spec.tensors) {
     const seed = t.seed === spec.seed ? '' : `  seed ${JSON.stringify(t.seed)}`;
     lines.push(`  ${t.name.padEnd(nameW)}  ${t.dtype.padEnd(8)}  ${shapeTuple(t.shape).padEnd(shapeW)}  ${describeInit(t)}${seed}`);
   }
   lines.push(`  seed ${JSON.stringify(spec.seed)}, stream v${r.streamVersion}, init-weights ${r.toolVersion}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The largest `f(x)` (0 for none): a loop, since spreading a million values overflows the stack. */
+function maxOf<T>(items: readonly T[], f: (x: T) => number): number {
+  let m = 0;
+  for (const x of items) m = Math.max(m, f(x));
+  return m;
 }

@@ -10,6 +10,10 @@ import type { Dtype } from '../../dtype/table.js';
 import type { TensorSpec } from '../../weights-spec/types.js';
 
 export const FIXED_SHAPE_TENSOR = 'arrow.fixed_shape_tensor';
+/** An Arrow IPC file starts (and ends) with these 6 bytes. */
+export const ARROW_MAGIC = Buffer.from('ARROW1', 'latin1');
+/** Each IPC message starts with this 32-bit marker (then its metadata length). */
+export const ARROW_CONTINUATION = 0xffffffff;
 const MAX_LIST_SIZE = 2 ** 31 - 1;
 
 export interface ArrowLayout {
@@ -39,8 +43,8 @@ export function arrowLayout(shape: readonly number[]): ArrowLayout {
   };
 }
 
-/** Arrow has float16, float32 and float64; no bfloat16. */
-export const ARROW_DTYPES: readonly Dtype[] = ['float32', 'float64', 'float16'];
+/** Arrow has float16, float32 and float64 (no bfloat16), Int64, Int32, Uint8 and a bit-packed Bool. */
+export const ARROW_DTYPES: readonly Dtype[] = ['float32', 'float64', 'float16', 'int64', 'int32', 'uint8', 'bool'];
 
 /** Schema metadata: the tensor (name, shape, dtype, initializer) and the provenance, as strings. */
 export function arrowSchemaMetadata(tensor: TensorSpec, prov: Readonly<Record<string, unknown>>): Map<string, string> {

@@ -1,100 +1,33 @@
+import { DTYPES } from '../../dtype/table.js';
 import type { ByteSource } from '../../io/source.js';
-import { ELEMENT_BYTES, type ElementType, type TensorConsumer, type TensorSink } from '../../inspect/types.js';
-import { checkedSize, q, utf8 } from '../reader.js';
+import type { FormatReader, TensorConsumer, TensorSink } from '../types.js';
+import { q } from '../reader.js';
+import { BitUnpacker, bitmapBytes } from './bits.js';
+import { columnOf, keyValues, type Column } from './columns.js';
 import { FlatbufferError, Table } from './flatbuffer.js';
+import { ARROW_CONTINUATION, ARROW_MAGIC } from './layout.js';
 
 /*
  * Arrow IPC, file and stream formats, read front to back (a file is magic + a stream + a footer, so
- * one reader does both). Each column is one tensor: a float column is 1-d, a fixed-size list of
- * floats of size k is (rows, k), or (rows, ...shape) under the canonical arrow.fixed_shape_tensor
- * extension. Rows add up across record batches.
+ * one reader does both). Each column is one tensor (see columns.ts for the types read). Rows add
+ * up across record batches; bool columns are unpacked to one byte per value for the sink.
+ *
+ * Memory is per input, not per column: a file is read in two passes, the first checking every
+ * message and noting where each column's buffers lie, the second reading the columns in turn (one
+ * tensor's statistics alive at a time). A pipe cannot be re-read, so its columns are read side by
+ * side; the sink's memory budget bounds that case.
  */
 
 /** Largest metadata flatbuffer read (pyarrow's are a few KiB). */
 const MAX_METADATA = 64 << 20;
 /** Most columns read (each is a tensor with its own statistics). */
 const MAX_COLUMNS = 10_000;
-const TYPE_NAMES = ['NONE', 'Null', 'Int', 'FloatingPoint', 'Binary', 'Utf8', 'Bool', 'Decimal', 'Date', 'Time', 'Timestamp', 'Interval', 'List', 'Struct', 'Union', 'FixedSizeBinary', 'FixedSizeList', 'Map', 'Duration', 'LargeBinary', 'LargeUtf8', 'LargeList', 'RunEndEncoded', 'BinaryView', 'Utf8View', 'ListView', 'LargeListView'];
-const FLOATING_POINT = 3;
-const FIXED_SIZE_LIST = 16;
-const PRECISION: ElementType[] = ['float16', 'float32', 'float64'];
 
-interface Column {
-  readonly name: string;
-  readonly dtype: ElementType;
-  /** Elements per row (1 for a plain float column). */
-  readonly listSize: number;
-  /** Shape of one row: [] for a plain column, else the extension's shape or [listSize]. */
-  readonly rowShape: readonly number[];
-  rows: number;
-  consumer: TensorConsumer | undefined;
-  /** The header handed to the sink; its shape[0] is set to the row count at the end. */
-  shape: number[];
-}
-
-function keyValues(t: Table, i: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of t.tables(i)) {
-    const k = kv.stringBytes(0);
-    const v = kv.stringBytes(1);
-    const ks = k === undefined ? undefined : utf8(k);
-    const vs = v === undefined ? '' : utf8(v);
-    if (ks !== undefined && vs !== undefined) out[ks] = vs;
-  }
-  return out;
-}
-
-function typeName(id: number): string {
-  return TYPE_NAMES[id] ?? `type ${id}`;
-}
-
-/** A schema field as a tensor column, or a one-line reason it is not one. */
-function columnOf(field: Table, src: ByteSource): Column {
-  const nameBytes = field.stringBytes(0) ?? Buffer.alloc(0);
-  const name = utf8(nameBytes);
-  if (name === undefined) throw src.fail('an Arrow field name is not valid UTF-8');
-  const typeId = field.uint8(2);
-  const meta = keyValues(field, 6);
-  const floatOf = (f: Table, id: number): ElementType | undefined => {
-    if (id !== FLOATING_POINT) return undefined;
-    const prec = f.table(3)?.int16(0) ?? 0;
-    return PRECISION[prec];
-  };
-  const wrong = (t: string): Error => src.fail(`column ${q(name)}: type ${t} is not a float column or a fixed-size list of floats`);
-  if (typeId === FLOATING_POINT) {
-    const dtype = floatOf(field, typeId);
-    if (dtype === undefined) throw wrong('FloatingPoint of unknown precision');
-    return { name, dtype, listSize: 1, rowShape: [], rows: 0, consumer: undefined, shape: [0] };
-  }
-  if (typeId !== FIXED_SIZE_LIST) throw wrong(typeName(typeId));
-  const listSize = field.table(3)?.int32(0) ?? 0;
-  const children = field.tables(5);
-  const child = children[0];
-  if (children.length !== 1 || child === undefined) throw src.fail(`column ${q(name)}: a fixed-size list without exactly one child`);
-  const childType = child.uint8(2);
-  const dtype = floatOf(child, childType);
-  if (dtype === undefined) throw wrong(`FixedSizeList<${typeName(childType)}>`);
-  if (listSize < 0) throw src.fail(`column ${q(name)}: negative list size ${listSize}`);
-  let rowShape: number[] = [listSize];
-  if (meta['ARROW:extension:name'] === 'arrow.fixed_shape_tensor') {
-    let ext: unknown;
-    try {
-      ext = JSON.parse(meta['ARROW:extension:metadata'] ?? '');
-    } catch {
-      throw src.fail(`column ${q(name)}: arrow.fixed_shape_tensor metadata is not JSON`);
-    }
-    const shape = (ext as { shape?: unknown }).shape;
-    if (!Array.isArray(shape)) throw src.fail(`column ${q(name)}: arrow.fixed_shape_tensor metadata has no shape`);
-    const size = checkedSize(shape, dtype);
-    if (typeof size === 'string') throw src.fail(`column ${q(name)}: ${size}`);
-    if (size.count !== listSize) throw src.fail(`column ${q(name)}: tensor shape of ${size.count} elements does not match the list size ${listSize}`);
-    rowShape = shape as number[];
-  }
-  return { name, dtype, listSize, rowShape, rows: 0, consumer: undefined, shape: [0, ...rowShape] };
-}
-
-/** The columns of a schema; its metadata and each field's go to the sink (provenance). */
-function schemaColumns(schema: Table, src: ByteSource, sink: TensorSink): Column[] {
+/**
+ * The columns of a schema; its metadata and each field's go to the sink (provenance). Side by side
+ * (a pipe), each wanted column's consumer opens now; in turn (a file), after the first pass.
+ */
+function schemaColumns(schema: Table, src: ByteSource, sink: TensorSink, inTurn: boolean): Column[] {
   const meta = keyValues(schema, 2);
   if (Object.keys(meta).length > 0) sink.metadata(meta);
   if ((schema.vector(1, 4)?.length ?? 0) > MAX_COLUMNS) throw src.fail(`an Arrow schema of more than ${MAX_COLUMNS} columns`);
@@ -103,13 +36,16 @@ function schemaColumns(schema: Table, src: ByteSource, sink: TensorSink): Column
   columns.forEach((c, i) => {
     const fieldMeta = keyValues(fields[i]!, 6);
     if (Object.keys(fieldMeta).length > 0) sink.metadata(fieldMeta);
-    if (sink.wants(c.name)) c.consumer = sink.tensor({ name: c.name, dtype: c.dtype, shape: c.shape });
+    c.wanted = sink.wants(c.name);
+    if (c.wanted && !inTurn) c.consumer = sink.tensor({ name: c.name, dtype: c.dtype, shape: c.shape });
   });
+  sink.count?.(columns.length);
   return columns;
 }
 
 /** Read an Arrow IPC file or stream. */
 export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arrow-file' | 'arrow-stream'): Promise<void> {
+  const inTurn = src.canSeek;
   let end: number | undefined;
   let footerSchema: Table | undefined;
   try {
@@ -119,7 +55,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
         // A file's footer holds the schema too, and some writers (apache-arrow JS) put it only there.
         if (src.size < 18) throw src.fail('truncated: an Arrow file shorter than its magic and footer');
         const tail = await src.readAt(src.size - 10, 10);
-        if (tail.subarray(4).toString('latin1') !== 'ARROW1') throw src.fail('Arrow file does not end with its magic (truncated?)');
+        if (!tail.subarray(4).equals(ARROW_MAGIC)) throw src.fail('Arrow file does not end with its magic (truncated?)');
         const footerLen = tail.readInt32LE(0);
         if (footerLen < 0 || footerLen > src.size - 18 || footerLen > MAX_METADATA) throw src.fail(`Arrow footer length ${footerLen} is out of range`);
         end = src.size - 10 - footerLen;
@@ -132,7 +68,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
   }
   let columns: Column[] | undefined;
   try {
-    if (footerSchema !== undefined) columns = schemaColumns(footerSchema, src, sink);
+    if (footerSchema !== undefined) columns = schemaColumns(footerSchema, src, sink, inTurn);
     for (;;) {
       if (end !== undefined && src.position >= end) break;
       if (await src.atEnd()) {
@@ -140,7 +76,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
         throw src.fail('truncated: the Arrow stream ends before its schema');
       }
       const marker = (await src.exact(4, 'Arrow message marker')).readUInt32LE(0);
-      if (marker !== 0xffffffff) {
+      if (marker !== ARROW_CONTINUATION) {
         if (format === 'arrow-file' && columns !== undefined) break; // reached the footer
         throw src.fail(`offset ${src.position - 4}: not an Arrow message (no continuation marker)`);
       }
@@ -157,7 +93,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
       if (header === undefined) throw src.fail('an Arrow message without a header');
       if (headerType === 1) {
         if (columns !== undefined && footerSchema === undefined) throw src.fail('a second Arrow schema');
-        columns ??= schemaColumns(header, src, sink);
+        columns ??= schemaColumns(header, src, sink, inTurn);
         await src.skip(bodyLength, 'Arrow schema body');
       } else if (headerType === 3) {
         if (columns === undefined) {
@@ -165,7 +101,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
             ? 'an Arrow file whose schema is only in its footer, which a pipe reaches last; inspect the file, or pipe the Arrow stream format'
             : 'an Arrow record batch before the schema');
         }
-        await readBatch(src, header, bodyLength, columns);
+        await readBatch(src, header, bodyLength, columns, inTurn);
       } else if (headerType === 2) {
         throw src.fail('dictionary-encoded Arrow columns are not supported');
       } else {
@@ -179,17 +115,36 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
   if (columns === undefined) throw src.fail('an Arrow stream without a schema');
   for (const c of columns) {
     c.shape[0] = c.rows;
-    c.consumer?.end();
+    if (inTurn && c.wanted) await readColumn(src, c, sink.tensor({ name: c.name, dtype: c.dtype, shape: c.shape }));
+    else await c.consumer?.end();
   }
+}
+
+/** Where a value buffer of `count` values goes: to the consumer as is, or unpacked (bool). */
+function pusher(c: Column, count: number, consumer: TensorConsumer): (bytes: Uint8Array) => void {
+  if (c.dtype !== 'bool') return (b) => consumer.push(b);
+  const unpack = new BitUnpacker(count, (b) => consumer.push(b));
+  return (b) => unpack.write(b);
+}
+
+/** Second pass over a file: one column's buffers, batch by batch. */
+async function readColumn(src: ByteSource, c: Column, consumer: TensorConsumer): Promise<void> {
+  for (let i = 0; i < c.segments.length; i += 3) {
+    await src.seekTo(c.segments[i]!);
+    await src.stream(c.segments[i + 1]!, `column ${q(c.name)}`, pusher(c, c.segments[i + 2]!, consumer));
+  }
+  await consumer.end();
 }
 
 interface Region {
   readonly offset: number;
   readonly length: number;
+  /** Values in the buffer (a bool buffer holds them as bits). */
+  readonly count: number;
   readonly column: Column;
 }
 
-async function readBatch(src: ByteSource, batch: Table, bodyLength: number, columns: Column[]): Promise<void> {
+async function readBatch(src: ByteSource, batch: Table, bodyLength: number, columns: Column[], inTurn: boolean): Promise<void> {
   if (batch.table(3) !== undefined) throw src.fail('compressed Arrow record batches are not supported');
   const rows = batch.int64(0);
   if (rows < 0) throw src.fail(`an Arrow record batch of ${rows} rows`);
@@ -230,10 +185,10 @@ async function readBatch(src: ByteSource, batch: Table, bodyLength: number, colu
       buffer(); // child validity
     }
     const values = buffer();
-    const bytes = count * ELEMENT_BYTES[c.dtype];
+    const bytes = c.dtype === 'bool' ? bitmapBytes(count) : count * DTYPES[c.dtype].bytes;
     if (!Number.isSafeInteger(bytes) || bytes > values.length) throw src.fail(`column ${q(c.name)}: ${count} values need ${bytes} bytes, its buffer has ${values.length}`);
     c.rows += top.length;
-    regions.push({ offset: values.offset, length: bytes, column: c });
+    regions.push({ offset: values.offset, length: bytes, count, column: c });
   }
   regions.sort((a, b) => a.offset - b.offset);
   let at = 0;
@@ -242,9 +197,24 @@ async function readBatch(src: ByteSource, batch: Table, bodyLength: number, colu
     if (r.offset < at) throw src.fail(`column ${q(r.column.name)}: its buffer overlaps another`);
     await src.skip(r.offset - at, 'Arrow body padding');
     const consumer = r.column.consumer;
+    if (inTurn && r.column.wanted && r.length > 0) r.column.segments.push(src.position, r.length, r.count);
     if (consumer === undefined) await src.skip(r.length, 'Arrow column');
-    else await src.stream(r.length, `column ${q(r.column.name)}`, (b) => consumer.push(b));
+    else await src.stream(r.length, `column ${q(r.column.name)}`, pusher(r.column, r.count, consumer));
     at = r.offset + r.length;
   }
   await src.skip(start + bodyLength - src.position, 'Arrow body');
 }
+
+/** Arrow IPC file: "ARROW1" magic. */
+export const arrowFileReader: FormatReader = {
+  input: 'arrow-file',
+  detect: (b) => b.length >= 6 && b.subarray(0, 6).equals(ARROW_MAGIC),
+  read: (src, sink) => readArrow(src, sink, 'arrow-file'),
+};
+
+/** Arrow IPC stream: a continuation marker first. */
+export const arrowStreamReader: FormatReader = {
+  input: 'arrow-stream',
+  detect: (b) => b.length >= 8 && b.readUInt32LE(0) === ARROW_CONTINUATION,
+  read: (src, sink) => readArrow(src, sink, 'arrow-stream'),
+};

@@ -1,12 +1,16 @@
 import type { TensorSpec } from '../../weights-spec/types.js';
 import type { Sink } from '../../io/sink.js';
 import { checkAborted } from '../../io/pump.js';
-import { DTYPES } from '../../dtype/table.js';
+import { DTYPES, type Dtype } from '../../dtype/table.js';
+import { packBits } from './bits.js';
 import { provenance } from '../directory/manifest.js';
+import { defineFormat } from '../define.js';
 import type { FormatDef, WriteContext } from '../types.js';
+import { arrowFileReader, arrowStreamReader } from './reader.js';
 import { ARROW_DTYPES, arrowLayout, arrowSchemaMetadata } from './layout.js';
 // Types only (erased at build): the modules themselves are imported lazily below.
 import type { AsyncByteQueue } from 'apache-arrow/io/stream';
+import type { DataType } from 'apache-arrow';
 
 type Arrow = typeof import('apache-arrow');
 
@@ -72,9 +76,9 @@ async function writeArrow(tensors: readonly TensorSpec[], sink: Sink, ctx: Write
   const [tensor] = tensors;
   if (tensor === undefined || tensors.length !== 1) throw new Error('an Arrow file holds exactly one tensor');
   const { arrow, Collector } = await loadArrow();
-  const { Field, FixedSizeList, Float16, Float32, Float64, RecordBatch, Schema, Struct, makeData } = arrow;
+  const { Field, FixedSizeList, RecordBatch, Schema, Struct, makeData } = arrow;
   const width = DTYPES[tensor.dtype].bytes;
-  const valueType = tensor.dtype === 'float64' ? new Float64() : tensor.dtype === 'float32' ? new Float32() : new Float16();
+  const valueType = arrowValueType(arrow, tensor.dtype);
   const layout = arrowLayout(tensor.shape);
   const listType = layout.fieldMetadata ? new FixedSizeList(layout.rowValues, new Field('item', valueType, false)) : undefined;
   const field = new Field(tensor.name, listType ?? valueType, false, layout.fieldMetadata ? new Map(layout.fieldMetadata) : null);
@@ -84,10 +88,9 @@ async function writeArrow(tensors: readonly TensorSpec[], sink: Sink, ctx: Write
   /** Values of `rows` rows from little-endian bytes. float16 stays as the raw bits we rounded. */
   const column = (bytes: Uint8Array, rows: number) => {
     const n = bytes.byteLength / width;
-    const data = tensor.dtype === 'float64'
-      ? new Float64Array(bytes.buffer, bytes.byteOffset, n)
-      : tensor.dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.buffer, bytes.byteOffset, n);
-    const values = makeData({ type: valueType, length: n, nullCount: 0, data });
+    // makeData's props are typed per Arrow type, and ours is picked at run time: arrowValues gives
+    // the data that type takes (the DataType-wide props lack `data`, hence the assertion).
+    const values = makeData({ type: valueType, length: n, nullCount: 0, data: arrowValues(tensor.dtype, bytes, n) } as Parameters<typeof makeData>[0]);
     return listType ? makeData({ type: listType, length: rows, nullCount: 0, child: values }) : values;
   };
   const batchOf = (bytes: Uint8Array, rows: number) =>
@@ -120,8 +123,36 @@ async function writeArrow(tensors: readonly TensorSpec[], sink: Sink, ctx: Write
   await flush();
 }
 
+/** The Arrow type of a dtype's values (float16 columns are built from our own rounded bits). */
+function arrowValueType(arrow: Arrow, dtype: Dtype): DataType {
+  switch (dtype) {
+    case 'float64': return new arrow.Float64();
+    case 'float32': return new arrow.Float32();
+    case 'float16': return new arrow.Float16();
+    case 'int64': return new arrow.Int64();
+    case 'int32': return new arrow.Int32();
+    case 'uint8': return new arrow.Uint8();
+    case 'bool': return new arrow.Bool();
+    case 'bfloat16': throw new Error('internal: Arrow has no bfloat16 (ARROW_DTYPES leaves it out)');
+  }
+}
+
+/** A typed view of n values' bytes, as makeData takes them; bool becomes Arrow's bitmap. */
+function arrowValues(dtype: Dtype, bytes: Uint8Array, n: number): ArrayBufferView {
+  const { buffer, byteOffset } = bytes;
+  switch (dtype) {
+    case 'float64': return new Float64Array(buffer, byteOffset, n);
+    case 'float32': return new Float32Array(buffer, byteOffset, n);
+    case 'int64': return new BigInt64Array(buffer, byteOffset, n);
+    case 'int32': return new Int32Array(buffer, byteOffset, n);
+    case 'bool': return packBits(bytes.subarray(0, n));
+    case 'uint8': return bytes.subarray(0, n);
+    default: return new Uint16Array(buffer, byteOffset, n);
+  }
+}
+
 function arrowFormat(file: boolean): FormatDef {
-  return {
+  return defineFormat({
     name: file ? 'arrow' : 'arrow-stream',
     extensions: file ? ['.arrow', '.feather'] : ['.arrows'],
     summary: file
@@ -129,11 +160,11 @@ function arrowFormat(file: boolean): FormatDef {
       : 'Arrow IPC stream (for pipes: pa.ipc.open_stream(sys.stdin.buffer)); one tensor per stream',
     multiTensor: false,
     dtypes: ARROW_DTYPES,
-    fileExtension: file ? '.arrow' : '.arrows',
     // Record batches point into the chunks until apache-arrow has serialised them.
     retainsChunks: true,
     write: (tensors, sink, ctx) => writeArrow(tensors, sink, ctx, file),
-  };
+    reader: file ? arrowFileReader : arrowStreamReader,
+  });
 }
 
 export const arrowFileFormat: FormatDef = arrowFormat(true);

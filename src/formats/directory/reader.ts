@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { readError } from '../../io/source.js';
-import type { TensorSink } from '../../inspect/types.js';
+import { readError, readSmallFile } from '../../io/source.js';
+import type { TensorSink } from '../types.js';
 import { q } from '../reader.js';
 
 /** Reads one file of a directory: `tensor` names a one-tensor file (.npy); others name their own. */
@@ -10,51 +10,71 @@ export type ReadMember = (path: string, displayName: string, tensor: string) => 
 /** Files a directory may hold, by extension (a manifest may list shards of these). */
 const WEIGHT_FILE = /\.(npy|npz|safetensors|arrow|arrows|tar)$/i;
 
-/** Largest manifest.json read. */
-const MAX_MANIFEST = 16 << 20;
+/** Largest manifest.json read (ours are a few KiB per tensor); a larger one is refused unread. */
+export const MAX_MANIFEST = 16 << 20;
 
 /**
  * A directory as init-weights writes it: manifest.json listing NAME.npy files or shards (read in its
- * order), or, without a manifest, every weights file below it in name order. Paths in a manifest are untrusted:
- * one that leaves the directory is an error.
+ * order), or, without a manifest, every weights file below it in name order. Nothing outside the
+ * directory is read: a manifest path that leaves it, lexically or through a symlink, is an error,
+ * and the walk does not follow symlinks. Only regular files are opened (a FIFO would hang).
  */
 export async function readDirectory(dir: string, sink: TensorSink, readMember: ReadMember): Promise<void> {
-  const root = resolve(dir);
-  let files: { tensor: string; path: string }[] | undefined;
+  const root = await realpath(resolve(dir));
+  const manifestName = `${dir}/manifest.json`;
   let text: string | undefined;
-  try {
-    const buf = await readFile(join(root, 'manifest.json'));
-    if (buf.length > MAX_MANIFEST) throw readError(`${dir}/manifest.json`, `larger than ${MAX_MANIFEST} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err instanceof Error && 'exitCode' in err ? err : readError(`${dir}/manifest.json`, String((err as NodeJS.ErrnoException).code));
-  }
+  const manifestPath = await inside(root, 'manifest.json', manifestName);
+  if (manifestPath !== undefined) text = (await readSmallFile(manifestPath, manifestName, MAX_MANIFEST)).toString('utf8');
+  let files: { tensor: string; path: string }[];
   if (text !== undefined) {
     let manifest: unknown;
     try {
       manifest = JSON.parse(text);
     } catch {
-      throw readError(`${dir}/manifest.json`, 'not valid JSON');
+      throw readError(manifestName, 'not valid JSON');
     }
     sink.metadata(manifest);
-    const listed = (manifest as { files?: unknown }).files;
-    if (!Array.isArray(listed)) throw readError(`${dir}/manifest.json`, 'has no "files" list');
+    const listed = (manifest as { files?: unknown } | null)?.files;
+    if (!Array.isArray(listed)) throw readError(manifestName, 'has no "files" list');
     files = [];
     for (const f of listed) {
       const { tensor, path } = (f ?? {}) as { tensor?: unknown; path?: unknown };
-      if (typeof path !== 'string') throw readError(`${dir}/manifest.json`, 'a file entry has no path');
+      if (typeof path !== 'string') throw readError(manifestName, 'a file entry has no path');
       if (!WEIGHT_FILE.test(path)) continue; // an index (model.safetensors.index.json) and the like
       const full = resolve(root, path);
-      if (!(full.startsWith(root + sep) || full === root)) throw readError(`${dir}/manifest.json`, `path ${q(path)} leaves the directory`);
+      if (!(full.startsWith(root + sep) || full === root)) throw readError(manifestName, `path ${q(path)} leaves the directory`);
       files.push({ tensor: typeof tensor === 'string' && tensor !== '*' ? tensor : path.replace(/\.npy$/i, ''), path });
     }
+    if (files.every((f) => /\.npy$/i.test(f.path))) sink.count?.(files.length);
   } else {
     files = (await walk(root)).map((p) => ({ tensor: p.replace(/\.npy$/i, ''), path: p }));
     if (files.length === 0) throw readError(dir, 'a directory with neither manifest.json nor weights files');
+    if (files.every((f) => /\.npy$/i.test(f.path))) sink.count?.(files.length);
   }
-  for (const f of files) await readMember(resolve(root, f.path), join(dir, f.path), f.tensor);
+  for (const f of files) {
+    const display = join(dir, f.path);
+    // A missing file is left to readMember, which names it like any unreadable input.
+    await readMember((await inside(root, f.path, display)) ?? resolve(root, f.path), display, f.tensor);
+  }
 }
 
+/**
+ * The real path of `path` below `root`, or undefined when it does not exist; an error when a
+ * symlink takes it outside the directory.
+ */
+async function inside(root: string, path: string, display: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(resolve(root, path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  if (!real.startsWith(root + sep)) throw readError(display, 'is a symlink that leaves the directory (inspect reads only files inside it)');
+  return real;
+}
+
+/** Weights files below `root`, relative, in name order; symlinks are not followed. */
 async function walk(root: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });

@@ -2,94 +2,39 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { ByteSource } from '../../io/source.js';
-import type { TensorSink } from '../../inspect/types.js';
+import type { FormatReader, TensorSink } from '../types.js';
 import { q, utf8 } from '../reader.js';
 import { readNpy } from '../npy/reader.js';
+import {
+  decodeCentralDirectory,
+  decodeEnd,
+  decodeZip64End,
+  END_BYTES,
+  SIG_CENTRAL,
+  SIG_DESCRIPTOR,
+  SIG_END,
+  SIG_LOCAL,
+  ZIP32_MAX,
+  ZIP64_END_BYTES,
+  zip64Extra,
+} from './header.js';
 
-const LOCAL = 0x04034b50;
-const CENTRAL = 0x02014b50;
-const END = 0x06054b50;
-const DESCRIPTOR = 0x08074b50;
-const U32_MAX = 0xffffffff;
-
-/** Sizes from a ZIP64 extended-information extra field (id 1), in the order present. */
-function zip64Sizes(extra: Buffer, wantU: boolean, wantC: boolean): { u?: number; c?: number } | undefined {
-  let i = 0;
-  while (i + 4 <= extra.length) {
-    const id = extra.readUInt16LE(i);
-    const len = extra.readUInt16LE(i + 2);
-    const body = extra.subarray(i + 4, i + 4 + len);
-    if (id === 1) {
-      let j = 0;
-      const out: { u?: number; c?: number } = {};
-      if (wantU && j + 8 <= body.length) {
-        out.u = Number(body.readBigUInt64LE(j));
-        j += 8;
-      }
-      if (wantC && j + 8 <= body.length) out.c = Number(body.readBigUInt64LE(j));
-      return out;
-    }
-    i += 4 + len;
-  }
-  return undefined;
-}
+/** Largest central directory read (16k members take about 1 MiB). */
+const MAX_CENTRAL_DIRECTORY = 64 << 20;
 
 /**
- * The compressed size of the member whose local header is at `offset`, from the central directory
- * (files only: the size of a streamed, deflated member is only there).
+ * Each member's compressed size by local-header offset, from the central directory, read and
+ * parsed once per archive (files only: the size of a streamed, deflated member is only there).
  */
-async function centralSize(src: ByteSource, offset: number): Promise<number | undefined> {
+async function centralSizes(src: ByteSource): Promise<Map<number, number> | undefined> {
   const readAt = src.readAt;
   const size = src.size;
   if (readAt === undefined || size === undefined) return undefined;
-  const tailLen = Math.min(size, 22 + 65535);
-  const tail = await readAt(size - tailLen, tailLen);
-  const e = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (e === -1 || e + 22 > tail.length) return undefined;
-  let cdSize = tail.readUInt32LE(e + 12);
-  let cdOffset = tail.readUInt32LE(e + 16);
-  if ((cdSize === U32_MAX || cdOffset === U32_MAX) && e >= 20 && tail.readUInt32LE(e - 20) === 0x07064b50) {
-    const recAt = Number(tail.readBigUInt64LE(e - 20 + 8));
-    const rec = await readAt(recAt, 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== 0x06064b50) return undefined;
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
-  }
-  if (cdOffset + cdSize > size || cdSize > 64 << 20) return undefined;
-  const cd = await readAt(cdOffset, cdSize);
-  let i = 0;
-  while (i + 46 <= cd.length && cd.readUInt32LE(i) === CENTRAL) {
-    const nameLen = cd.readUInt16LE(i + 28);
-    const extraLen = cd.readUInt16LE(i + 30);
-    const commentLen = cd.readUInt16LE(i + 32);
-    let c = cd.readUInt32LE(i + 20);
-    const u = cd.readUInt32LE(i + 24);
-    let off = cd.readUInt32LE(i + 42);
-    const extra = cd.subarray(i + 46 + nameLen, i + 46 + nameLen + extraLen);
-    if (c === U32_MAX || u === U32_MAX || off === U32_MAX) {
-      // ZIP64 order: uncompressed, compressed, offset — each only when its field is saturated.
-      let j = 0;
-      let k = 0;
-      while (k + 4 <= extra.length) {
-        const id = extra.readUInt16LE(k);
-        const len = extra.readUInt16LE(k + 2);
-        if (id === 1) {
-          const body = extra.subarray(k + 4, k + 4 + len);
-          if (u === U32_MAX) j += 8;
-          if (c === U32_MAX && j + 8 <= body.length) {
-            c = Number(body.readBigUInt64LE(j));
-            j += 8;
-          }
-          if (off === U32_MAX && j + 8 <= body.length) off = Number(body.readBigUInt64LE(j));
-          break;
-        }
-        k += 4 + len;
-      }
-    }
-    if (off === offset) return c;
-    i += 46 + nameLen + extraLen + commentLen;
-  }
-  return undefined;
+  const tailLen = Math.min(size, END_BYTES + 65535);
+  let end = decodeEnd(await readAt(size - tailLen, tailLen));
+  if (end?.zip64At !== undefined) end = decodeZip64End(await readAt(end.zip64At, ZIP64_END_BYTES));
+  if (end === undefined || end.cdOffset + end.cdSize > size || end.cdSize > MAX_CENTRAL_DIRECTORY) return undefined;
+  return decodeCentralDirectory(await readAt(end.cdOffset, end.cdSize));
 }
 
 /**
@@ -98,13 +43,14 @@ async function centralSize(src: ByteSource, offset: number): Promise<number | un
  * not checked (statistics do not need it; np.load checks it).
  */
 export async function readNpz(src: ByteSource, sink: TensorSink): Promise<void> {
+  let central: Promise<Map<number, number> | undefined> | undefined;
   for (;;) {
     if (await src.atEnd()) throw src.fail('truncated: the zip ends before its central directory');
     const at = src.position;
     const sigBuf = await src.exact(4, 'zip record signature');
     const sig = sigBuf.readUInt32LE(0);
-    if (sig === CENTRAL || sig === END) return; // the central directory repeats what we read
-    if (sig !== LOCAL) throw src.fail(`offset ${at}: not a zip record (signature 0x${sig.toString(16).padStart(8, '0')})`);
+    if (sig === SIG_CENTRAL || sig === SIG_END) return; // the central directory repeats what we read
+    if (sig !== SIG_LOCAL) throw src.fail(`offset ${at}: not a zip record (signature 0x${sig.toString(16).padStart(8, '0')})`);
     const h = await src.exact(26, 'zip local header');
     const flags = h.readUInt16LE(2);
     const method = h.readUInt16LE(4);
@@ -117,7 +63,7 @@ export async function readNpz(src: ByteSource, sink: TensorSink): Promise<void> 
     const name = utf8(nameBytes);
     if (name === undefined) throw src.fail(`zip member at offset ${at}: name is not valid UTF-8`);
     if ((flags & 1) !== 0) throw src.fail(`zip member ${q(name)} is encrypted`);
-    const z64 = zip64Sizes(extra, usize === U32_MAX, csize === U32_MAX);
+    const z64 = zip64Extra(extra, { u: usize === ZIP32_MAX, c: csize === ZIP32_MAX, off: false });
     if (z64?.u !== undefined) usize = z64.u;
     if (z64?.c !== undefined) csize = z64.c;
     const streamed = (flags & 8) !== 0;
@@ -130,7 +76,8 @@ export async function readNpz(src: ByteSource, sink: TensorSink): Promise<void> 
       if (sizesKnown && used !== csize) throw src.fail(`${where}: ${csize - used} bytes after the array`);
     } else if (method === 8) {
       let c: number | undefined = sizesKnown ? csize : undefined;
-      c ??= await centralSize(src, at);
+      central ??= centralSizes(src);
+      c ??= (await central)?.get(at);
       if (c !== undefined && src.remaining !== undefined && c > src.remaining) throw src.fail(`truncated: ${where} declares ${c} compressed bytes, only ${src.remaining} left`);
       await readDeflated(src, sink, tensor, where, c, sizesKnown ? usize : undefined);
     } else {
@@ -197,6 +144,13 @@ async function readDeflated(src: ByteSource, sink: TensorSink, tensor: string, w
 /** A data descriptor: optional signature, CRC-32, then 4- or 8-byte sizes (8 after ZIP64). */
 async function skipDescriptor(src: ByteSource, zip64: boolean): Promise<void> {
   const first = await src.peek(4);
-  if (first.length === 4 && Buffer.from(first).readUInt32LE(0) === DESCRIPTOR) await src.skip(4, 'zip data descriptor');
+  if (first.length === 4 && Buffer.from(first).readUInt32LE(0) === SIG_DESCRIPTOR) await src.skip(4, 'zip data descriptor');
   await src.skip(zip64 ? 20 : 12, 'zip data descriptor');
 }
+
+/** numpy's .npz: a zip, from its local header or empty-archive end record signature. */
+export const npzReader: FormatReader = {
+  input: 'npz',
+  detect: (b) => b.length >= 4 && (b.readUInt32LE(0) === SIG_LOCAL || b.readUInt32LE(0) === SIG_END),
+  read: (src, sink) => readNpz(src, sink),
+};

@@ -3,7 +3,9 @@ import type { TensorSpec } from '../../weights-spec/types.js';
 import type { Sink } from '../../io/sink.js';
 import { provenance } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
-import type { FormatDef, WriteContext } from '../types.js';
+import { defineFormat, sizeChecked } from '../define.js';
+import type { WriteContext } from '../types.js';
+import { npzReader } from './reader.js';
 import {
   encodeCentralHeader,
   encodeDataDescriptor,
@@ -13,7 +15,7 @@ import {
   METHOD_DEFLATE,
   METHOD_STORED,
   type ZipEntry,
-} from './zip.js';
+} from './header.js';
 
 /** The archive comment: provenance as compact JSON, without the spec when it would not fit in 64 KiB. */
 export function npzComment(prov: Record<string, unknown>): Buffer {
@@ -39,14 +41,13 @@ const DEFLATE_END = deflateRawSync(Buffer.alloc(0));
  * in advance, so whether a member needs ZIP64 is decided before its header. Stored unless
  * `compress` (then deflate). The archive comment holds the provenance JSON.
  */
-export const npzFormat: FormatDef = {
+export const npzFormat = defineFormat({
   name: 'npz',
   extensions: ['.npz'],
   summary: "numpy's .npz: a zip of NAME.npy members (np.load(path)[NAME]); --compress for deflate",
   multiTensor: true,
-  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
-  fileExtension: '.npz',
   options: ['compress'],
+  reader: npzReader,
   async write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
     const method = ctx.formatOptions.compress === true ? METHOD_DEFLATE : METHOD_STORED;
     let offset = 0;
@@ -62,20 +63,20 @@ export const npzFormat: FormatDef = {
       const start = offset;
       await put(encodeLocalHeader(name, method, zip64));
       let crc = 0;
-      let size = 0;
       let compressedSize = 0;
-      await writeNpy(tensor, (chunk) => {
+      const member = sizeChecked(`npz member ${name}`, declared, (chunk) => {
         crc = crc32(chunk, crc);
-        size += chunk.byteLength;
         const out = method === METHOD_DEFLATE ? deflateChunk(chunk) : chunk;
         compressedSize += out.byteLength;
         return put(out);
-      }, ctx);
+      });
+      await writeNpy(tensor, member.write, ctx);
       if (method === METHOD_DEFLATE) {
         compressedSize += DEFLATE_END.length;
         await put(DEFLATE_END);
       }
-      if (size !== declared) throw new Error(`npz member ${name}: size mismatch (declared ${declared}, wrote ${size})`);
+      member.end();
+      const size = declared;
       await put(encodeDataDescriptor(crc, compressedSize, size, zip64));
       entries.push({ name, method, crc, compressedSize, size, offset: start, zip64 });
     }
@@ -83,4 +84,4 @@ export const npzFormat: FormatDef = {
     for (const e of entries) await put(encodeCentralHeader(e));
     await put(encodeEnd(entries.length, cdOffset, offset - cdOffset, npzComment(provenance(ctx.spec))));
   },
-};
+});

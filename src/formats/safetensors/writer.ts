@@ -3,7 +3,9 @@ import type { Sink } from '../../io/sink.js';
 import { pumpTensor } from '../../io/pump.js';
 import { DTYPES } from '../../dtype/table.js';
 import { provenance } from '../directory/manifest.js';
-import type { FormatDef, FormatOptions, SplitPlan, WriteContext } from '../types.js';
+import { defineFormat, sizeChecked } from '../define.js';
+import type { FormatOptions, SplitPlan, WriteContext } from '../types.js';
+import { safetensorsReader } from './reader.js';
 import { encodeSafetensorsHeader, encodeShardIndex, entryBytes, planShards, safetensorsMetadata, shardName } from './header.js';
 
 /** The file name Hugging Face gives an unsharded checkpoint. */
@@ -17,13 +19,9 @@ export const INDEX_FILE = 'model.safetensors.index.json';
 async function writeSafetensors(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
   await sink.write(encodeSafetensorsHeader(tensors, safetensorsMetadata(provenance(ctx.spec))));
   for (const t of tensors) {
-    const declared = entryBytes(t);
-    let written = 0;
-    await pumpTensor(t, (chunk) => {
-      written += chunk.byteLength;
-      return sink.write(chunk);
-    }, ctx, DTYPES[t.dtype].bytes);
-    if (written !== declared) throw new Error(`safetensors tensor ${t.name}: size mismatch (declared ${declared}, wrote ${written})`);
+    const data = sizeChecked(`safetensors tensor ${t.name}`, entryBytes(t), (chunk) => sink.write(chunk));
+    await pumpTensor(t, data.write, ctx, DTYPES[t.dtype].bytes);
+    data.end();
   }
 }
 
@@ -38,14 +36,13 @@ function splitSafetensors(tensors: readonly TensorSpec[], options: FormatOptions
   };
 }
 
-export const safetensorsFormat: FormatDef = {
+export const safetensorsFormat = defineFormat({
   name: 'safetensors',
   extensions: ['.safetensors'],
   summary: 'safetensors (Hugging Face): every tensor in one file; --max-shard-size for model-0000i-of-0000N shards + index',
   multiTensor: true,
-  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
-  fileExtension: '.safetensors',
   options: ['maxShardSize'],
   write: writeSafetensors,
   split: splitSafetensors,
-};
+  reader: safetensorsReader,
+});

@@ -83,3 +83,55 @@ export function tarPadding(size: number): Buffer {
 export function tarEnd(): Buffer {
   return Buffer.alloc(2 * TAR_BLOCK);
 }
+
+/* Decoding, for the reader: every field is untrusted. */
+
+/** Whether a 512-byte block looks like a ustar/gnu header (magic at 257). */
+export function isTarHeader(block: Uint8Array): boolean {
+  return block.length >= 262 && Buffer.from(block.subarray(257, 262)).toString('latin1') === 'ustar';
+}
+
+/** A NUL-terminated field's bytes. */
+export function field(b: Buffer, off: number, len: number): Buffer {
+  const f = b.subarray(off, off + len);
+  const nul = f.indexOf(0);
+  return nul === -1 ? f : f.subarray(0, nul);
+}
+
+/** An octal (or GNU base-256) number field, or undefined when malformed. */
+export function numberField(b: Buffer, off: number, len: number): number | undefined {
+  if ((b[off]! & 0x80) !== 0) {
+    let v = 0;
+    for (let i = off + 1; i < off + len; i++) v = v * 256 + b[i]!;
+    return Number.isSafeInteger(v) ? v : undefined;
+  }
+  const s = field(b, off, len).toString('latin1').trim();
+  if (s === '') return 0;
+  if (!/^[0-7]+$/.test(s)) return undefined;
+  return parseInt(s, 8);
+}
+
+/** Whether the header block's checksum (field at 148, counted as spaces) is right. */
+export function checksumOk(b: Buffer): boolean {
+  const want = numberField(b, 148, 8);
+  let sum = 0;
+  for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
+  return want === sum;
+}
+
+/** pax records "LEN key=value\n" → map, or undefined when malformed. */
+export function parsePax(body: Buffer): Map<string, Buffer> | undefined {
+  const out = new Map<string, Buffer>();
+  let i = 0;
+  while (i < body.length) {
+    const sp = body.indexOf(0x20, i);
+    const len = sp === -1 ? NaN : Number(body.subarray(i, sp).toString('latin1'));
+    if (!Number.isSafeInteger(len) || len <= 0 || i + len > body.length) return undefined;
+    const rec = body.subarray(sp + 1, i + len - 1);
+    const eq = rec.indexOf(0x3d);
+    if (eq === -1) return undefined;
+    out.set(rec.subarray(0, eq).toString('latin1'), rec.subarray(eq + 1));
+    i += len;
+  }
+  return out;
+}

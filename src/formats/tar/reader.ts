@@ -1,59 +1,11 @@
 import type { ByteSource } from '../../io/source.js';
-import type { TensorSink } from '../../inspect/types.js';
+import type { FormatReader, TensorSink } from '../types.js';
 import { q, utf8 } from '../reader.js';
 import { readNpy } from '../npy/reader.js';
+import { checksumOk, field, isTarHeader, numberField, parsePax, TAR_BLOCK } from './header.js';
 
-const BLOCK = 512;
 /** Largest manifest or pax record read whole. */
 const MAX_SMALL_MEMBER = 16 << 20;
-
-/** Whether a 512-byte block looks like a ustar/gnu header (magic at 257). */
-export function isTarHeader(block: Uint8Array): boolean {
-  return block.length >= 262 && Buffer.from(block.subarray(257, 262)).toString('latin1') === 'ustar';
-}
-
-function field(b: Buffer, off: number, len: number): Buffer {
-  const f = b.subarray(off, off + len);
-  const nul = f.indexOf(0);
-  return nul === -1 ? f : f.subarray(0, nul);
-}
-
-/** An octal (or GNU base-256) number field, or undefined when malformed. */
-function numberField(b: Buffer, off: number, len: number): number | undefined {
-  if ((b[off]! & 0x80) !== 0) {
-    let v = 0;
-    for (let i = off + 1; i < off + len; i++) v = v * 256 + b[i]!;
-    return Number.isSafeInteger(v) ? v : undefined;
-  }
-  const s = field(b, off, len).toString('latin1').trim();
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) return undefined;
-  return parseInt(s, 8);
-}
-
-function checksumOk(b: Buffer): boolean {
-  const want = numberField(b, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
-  return want === sum;
-}
-
-/** pax records "LEN key=value\n" → map. */
-function parsePax(body: Buffer, src: ByteSource): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  let i = 0;
-  while (i < body.length) {
-    const sp = body.indexOf(0x20, i);
-    const len = sp === -1 ? NaN : Number(body.subarray(i, sp).toString('latin1'));
-    if (!Number.isSafeInteger(len) || len <= 0 || i + len > body.length) throw src.fail('malformed pax header record');
-    const rec = body.subarray(sp + 1, i + len - 1);
-    const eq = rec.indexOf(0x3d);
-    if (eq === -1) throw src.fail('malformed pax header record');
-    out.set(rec.subarray(0, eq).toString('latin1'), rec.subarray(eq + 1));
-    i += len;
-  }
-  return out;
-}
 
 /**
  * A tar stream as init-weights writes it: NAME.npy members, then manifest.json (provenance).
@@ -65,7 +17,7 @@ export async function readTar(src: ByteSource, sink: TensorSink): Promise<void> 
   for (;;) {
     if (await src.atEnd()) throw src.fail('truncated: the tar stream ends without its end-of-archive blocks');
     const at = src.position;
-    const h = await src.exact(BLOCK, 'tar header');
+    const h = await src.exact(TAR_BLOCK, 'tar header');
     if (h.every((x) => x === 0)) return; // end of archive (the second zero block is not needed)
     if (!checksumOk(h)) throw src.fail(`tar header at offset ${at}: bad checksum`);
     const type = String.fromCharCode(h[156]!);
@@ -73,13 +25,14 @@ export async function readTar(src: ByteSource, sink: TensorSink): Promise<void> 
     if (declared === undefined) throw src.fail(`tar header at offset ${at}: malformed size field`);
     const size = paxSize ?? declared;
     paxSize = undefined;
-    const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    const pad = (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
     if (type === 'x' || type === 'g' || type === 'L') {
       const body = await src.exact(size, 'tar extended header', MAX_SMALL_MEMBER);
       await src.skip(pad, 'tar padding');
       if (type === 'L') longName = decodeName(field(body, 0, body.length), src);
       if (type === 'x') {
-        const pax = parsePax(body, src);
+        const pax = parsePax(body);
+        if (pax === undefined) throw src.fail('malformed pax header record');
         const p = pax.get('path');
         if (p !== undefined) longName = decodeName(p, src);
         const sz = pax.get('size');
@@ -124,3 +77,10 @@ function decodeName(b: Buffer, src: ByteSource): string {
   if (s === undefined) throw src.fail('a tar member name is not valid UTF-8');
   return s;
 }
+
+/** A tar stream (ustar magic at offset 257). */
+export const tarReader: FormatReader = {
+  input: 'tar',
+  detect: isTarHeader,
+  read: (src, sink) => readTar(src, sink),
+};

@@ -3,7 +3,9 @@ import type { TensorSpec } from '../../weights-spec/types.js';
 import type { Sink } from '../../io/sink.js';
 import { encodeManifest, type ManifestFile } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
-import type { FormatDef, WriteContext } from '../types.js';
+import { defineFormat, sizeChecked } from '../define.js';
+import type { WriteContext } from '../types.js';
+import { tarReader } from './reader.js';
 import { encodeTarHeader, tarEnd, tarPadding } from './header.js';
 
 /**
@@ -11,27 +13,25 @@ import { encodeTarHeader, tarEnd, tarPadding } from './header.js';
  * in one stream that Python's tarfile reads from a pipe (mode 'r|'). Each member's size is known
  * before its data is generated, so the header goes first and the data streams.
  */
-export const tarFormat: FormatDef = {
+export const tarFormat = defineFormat({
   name: 'tar',
   extensions: ['.tar'],
   summary: 'tar of NAME.npy members + manifest.json; streams through pipes (Python: tarfile mode "r|")',
   multiTensor: true,
-  dtypes: ['float32', 'float64', 'float16', 'bfloat16'],
-  fileExtension: '.tar',
+  reader: tarReader,
   async write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
     const files: ManifestFile[] = [];
     for (const tensor of tensors) {
       const path = `${tensor.name}.npy`;
       const size = npyByteLength(tensor);
       const hash = createHash('sha256');
-      let written = 0;
       await sink.write(encodeTarHeader(path, size));
-      await writeNpy(tensor, (chunk) => {
+      const member = sizeChecked(`tar member ${path}`, size, (chunk) => {
         hash.update(chunk);
-        written += chunk.byteLength;
         return sink.write(chunk);
-      }, ctx);
-      if (written !== size) throw new Error(`tar member ${path}: size mismatch (declared ${size}, wrote ${written})`);
+      });
+      await writeNpy(tensor, member.write, ctx);
+      member.end();
       await sink.write(tarPadding(size));
       files.push({ tensor: tensor.name, path, dtype: tensor.dtype, shape: tensor.shape, bytes: size, sha256: hash.digest('hex') });
     }
@@ -41,4 +41,4 @@ export const tarFormat: FormatDef = {
     await sink.write(tarPadding(manifest.length));
     await sink.write(tarEnd());
   },
-};
+});

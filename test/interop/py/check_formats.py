@@ -1,4 +1,4 @@
-"""Load .npz, safetensors and Arrow files written by init-weights with their real consumers.
+"""Load .npy, .npz, safetensors and Arrow files written by init-weights with their real consumers.
 
 Usage: check_formats.py JOB.json
 JOB.json: {"tensors": [{"id", "name", "shape", "dtype", "raw", "f64"}], "files": [{"kind", "path", "tensors": [ids]}]}
@@ -15,8 +15,10 @@ import zipfile
 
 import ml_dtypes
 import numpy as np
+import pyarrow as pa
 
-NP = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8"), "float16": np.dtype("<f2"), "bfloat16": np.dtype(ml_dtypes.bfloat16)}
+NP = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8"), "float16": np.dtype("<f2"), "bfloat16": np.dtype(ml_dtypes.bfloat16),
+      "int64": np.dtype("<i8"), "int32": np.dtype("<i4"), "uint8": np.dtype("|u1"), "bool": np.dtype("|b1")}
 
 
 def expected_of(t):
@@ -111,15 +113,19 @@ def rounding_report(x64, ours_t, dtype):
 
 
 def arrow_values(col, rank):
-    """The documented one-liners: to_numpy_ndarray() for rank >= 2, to_numpy() otherwise."""
+    """The documented one-liners: to_numpy_ndarray() for rank >= 2, to_numpy() otherwise.
+    pyarrow's tensors refuse bool ("bool is not valid data type for a tensor"): a bool column of
+    rank >= 2 is read from its storage (a fixed-size list), as docs/formats.md shows."""
+    if rank >= 2 and col.type.value_type == pa.bool_():
+        c = col.combine_chunks()
+        return c.storage.flatten().to_numpy(zero_copy_only=False).reshape((len(c), *c.type.shape))
     if rank >= 2:
         return col.combine_chunks().to_numpy_ndarray()
-    return col.to_numpy()
+    return col.to_numpy(zero_copy_only=False)
 
 
 def check_arrow(f, ts):
     import polars as pl
-    import pyarrow as pa
 
     (t,) = ts
     rank = len(t["shape"])
@@ -158,6 +164,9 @@ def main(path):
         kind = f["kind"]
         if kind == "npz":
             out[f["path"]] = check_npz(f, ts)
+        elif kind == "npy":
+            (t,) = ts
+            out[f["path"]] = {t["name"]: same(np.load(f["path"]), t)}
         elif kind == "safetensors":
             out[f["path"]] = check_safetensors(f, ts)
         else:

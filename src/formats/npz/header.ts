@@ -10,6 +10,17 @@
 export const ZIP32_MAX = 0xffffffff;
 const ZIP16_MAX = 0xffff;
 
+/** Record signatures (APPNOTE 4.3): local header, data descriptor, central header, end records. */
+export const SIG_LOCAL = 0x04034b50;
+export const SIG_DESCRIPTOR = 0x08074b50;
+export const SIG_CENTRAL = 0x02014b50;
+export const SIG_END = 0x06054b50;
+export const SIG_ZIP64_END = 0x06064b50;
+export const SIG_ZIP64_LOCATOR = 0x07064b50;
+/** Fixed sizes of the classic end record and the ZIP64 end record. */
+export const END_BYTES = 22;
+export const ZIP64_END_BYTES = 56;
+
 export const METHOD_STORED = 0;
 export const METHOD_DEFLATE = 8;
 
@@ -48,7 +59,7 @@ export function encodeLocalHeader(name: string, method: number, zip64: boolean):
     extra.writeUInt16LE(16, 2); // sizes are zero here: they are in the descriptor
   }
   const h = Buffer.alloc(30);
-  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt32LE(SIG_LOCAL, 0);
   h.writeUInt16LE(zip64 ? VERSION_ZIP64 : VERSION_DEFAULT, 4);
   h.writeUInt16LE(FLAG_DESCRIPTOR | FLAG_UTF8, 6);
   h.writeUInt16LE(method, 8);
@@ -68,7 +79,7 @@ export function encodeDataDescriptor(crc: number, compressedSize: number, size: 
     throw new RangeError(`zip member of ${size} bytes was not declared ZIP64`);
   }
   const d = Buffer.alloc(zip64 ? 24 : 16);
-  d.writeUInt32LE(0x08074b50, 0);
+  d.writeUInt32LE(SIG_DESCRIPTOR, 0);
   d.writeUInt32LE(crc >>> 0, 4);
   if (zip64) {
     u64(d, compressedSize, 8);
@@ -109,7 +120,7 @@ export function encodeCentralHeader(e: ZipEntry): Buffer {
   }
   const needs = e.zip64 || big.length > 0 ? VERSION_ZIP64 : VERSION_DEFAULT;
   const h = Buffer.alloc(46);
-  h.writeUInt32LE(0x02014b50, 0);
+  h.writeUInt32LE(SIG_CENTRAL, 0);
   h.writeUInt16LE(MADE_BY_UNIX | needs, 4);
   h.writeUInt16LE(needs, 6);
   h.writeUInt16LE(FLAG_DESCRIPTOR | FLAG_UTF8, 8);
@@ -138,8 +149,8 @@ export function encodeEnd(entries: number, cdOffset: number, cdSize: number, com
   const zip64 = entries >= ZIP16_MAX || cdOffset >= ZIP32_MAX || cdSize >= ZIP32_MAX;
   const parts: Buffer[] = [];
   if (zip64) {
-    const rec = Buffer.alloc(56);
-    rec.writeUInt32LE(0x06064b50, 0);
+    const rec = Buffer.alloc(ZIP64_END_BYTES);
+    rec.writeUInt32LE(SIG_ZIP64_END, 0);
     u64(rec, 44, 4); // size of the rest of this record
     rec.writeUInt16LE(MADE_BY_UNIX | VERSION_ZIP64, 12);
     rec.writeUInt16LE(VERSION_ZIP64, 14);
@@ -150,14 +161,14 @@ export function encodeEnd(entries: number, cdOffset: number, cdSize: number, com
     u64(rec, cdSize, 40);
     u64(rec, cdOffset, 48);
     const loc = Buffer.alloc(20);
-    loc.writeUInt32LE(0x07064b50, 0);
+    loc.writeUInt32LE(SIG_ZIP64_LOCATOR, 0);
     loc.writeUInt32LE(0, 4);
     u64(loc, cdOffset + cdSize, 8); // where the ZIP64 end record starts
     loc.writeUInt32LE(1, 16); // total disks
     parts.push(rec, loc);
   }
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
+  const end = Buffer.alloc(END_BYTES);
+  end.writeUInt32LE(SIG_END, 0);
   end.writeUInt16LE(0, 4);
   end.writeUInt16LE(0, 6);
   end.writeUInt16LE(Math.min(entries, ZIP16_MAX), 8);
@@ -167,4 +178,65 @@ export function encodeEnd(entries: number, cdOffset: number, cdSize: number, com
   end.writeUInt16LE(comment.length, 20);
   parts.push(end, comment);
   return Buffer.concat(parts);
+}
+
+/**
+ * Sizes from a ZIP64 extended-information extra field (id 1). Its 8-byte values appear in a fixed
+ * order (uncompressed, compressed, offset), each only when the classic field is saturated.
+ */
+export function zip64Extra(extra: Buffer, has: { u: boolean; c: boolean; off: boolean }): { u?: number; c?: number; off?: number } | undefined {
+  let i = 0;
+  while (i + 4 <= extra.length) {
+    const id = extra.readUInt16LE(i);
+    const len = extra.readUInt16LE(i + 2);
+    if (id === 1) {
+      const body = extra.subarray(i + 4, i + 4 + len);
+      const out: { u?: number; c?: number; off?: number } = {};
+      let j = 0;
+      for (const key of ['u', 'c', 'off'] as const) {
+        if (!has[key]) continue;
+        if (j + 8 <= body.length) out[key] = Number(body.readBigUInt64LE(j));
+        j += 8;
+      }
+      return out;
+    }
+    i += 4 + len;
+  }
+  return undefined;
+}
+
+/** Where the central directory lies, from the archive's last bytes (`tail`, ending at `size`). */
+export function decodeEnd(tail: Buffer): { entries: number; cdSize: number; cdOffset: number; zip64At?: number } | undefined {
+  const e = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (e === -1 || e + END_BYTES > tail.length) return undefined;
+  const out = { entries: tail.readUInt16LE(e + 10), cdSize: tail.readUInt32LE(e + 12), cdOffset: tail.readUInt32LE(e + 16) };
+  const saturated = out.cdSize === ZIP32_MAX || out.cdOffset === ZIP32_MAX || out.entries === ZIP16_MAX;
+  if (saturated && e >= 20 && tail.readUInt32LE(e - 20) === SIG_ZIP64_LOCATOR) return { ...out, zip64At: Number(tail.readBigUInt64LE(e - 20 + 8)) };
+  return out;
+}
+
+/** The ZIP64 end record's entry count, directory size and offset, or undefined when malformed. */
+export function decodeZip64End(rec: Buffer): { entries: number; cdSize: number; cdOffset: number } | undefined {
+  if (rec.length < ZIP64_END_BYTES || rec.readUInt32LE(0) !== SIG_ZIP64_END) return undefined;
+  return { entries: Number(rec.readBigUInt64LE(32)), cdSize: Number(rec.readBigUInt64LE(40)), cdOffset: Number(rec.readBigUInt64LE(48)) };
+}
+
+/** One pass over a central directory: each member's local-header offset → its compressed size. */
+export function decodeCentralDirectory(cd: Buffer): Map<number, number> {
+  const sizes = new Map<number, number>();
+  let i = 0;
+  while (i + 46 <= cd.length && cd.readUInt32LE(i) === SIG_CENTRAL) {
+    const nameLen = cd.readUInt16LE(i + 28);
+    const extraLen = cd.readUInt16LE(i + 30);
+    const commentLen = cd.readUInt16LE(i + 32);
+    const c = cd.readUInt32LE(i + 20);
+    const u = cd.readUInt32LE(i + 24);
+    const off = cd.readUInt32LE(i + 42);
+    const extra = cd.subarray(i + 46 + nameLen, i + 46 + nameLen + extraLen);
+    const big = c === ZIP32_MAX || u === ZIP32_MAX || off === ZIP32_MAX ? zip64Extra(extra, { u: u === ZIP32_MAX, c: c === ZIP32_MAX, off: off === ZIP32_MAX }) : undefined;
+    const at = big?.off ?? off;
+    if (!sizes.has(at)) sizes.set(at, big?.c ?? c);
+    i += 46 + nameLen + extraLen + commentLen;
+  }
+  return sizes;
 }

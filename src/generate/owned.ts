@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FORMATS } from '../formats/registry.js';
+import { MAX_MANIFEST_BYTES, readBounded } from './bounded-read.js';
+import { MANIFEST } from './paths.js';
+
+/*
+ * Which old files `force` may remove from an output directory. The tool never deletes a file it did not
+ * write, and a manifest is only a claim (anyone can write {"tool": "init-weights", "files": [...]}),
+ * so a file counts as ours only when the manifest lists it, it is named as this tool names files
+ * (a weights extension, an index, the manifest), it is a regular file inside the directory, and
+ * its size and sha256 are the manifest's. A forged manifest can then only claim files whose bytes
+ * the forger already knows, under names this tool would write.
+ */
+
+interface Listed {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** File name endings this tool writes into a directory (besides manifest.json). */
+const OWN_ENDINGS = [...new Set([...FORMATS.flatMap((f) => [f.fileExtension, ...f.extensions]), '.index.json'])];
+
+/** Whether a relative path is one this tool would write into a directory (and stays inside it). */
+export function isOwnName(rel: string): boolean {
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) return false;
+  return OWN_ENDINGS.some((e) => rel.endsWith(e));
+}
+
+/** The files an init-weights manifest lists by relative path, or undefined when there is none. */
+async function readManifest(dir: string): Promise<Map<string, Listed> | undefined> {
+  try {
+    const read = await readBounded(join(dir, MANIFEST), MAX_MANIFEST_BYTES, { noFollow: true });
+    if (!('bytes' in read)) return undefined;
+    const m = JSON.parse(read.bytes.toString('utf8')) as { tool?: unknown; files?: unknown };
+    if (m.tool !== 'init-weights' || !Array.isArray(m.files)) return undefined;
+    const listed = new Map<string, Listed>();
+    for (const f of m.files as unknown[]) {
+      const { path, bytes, sha256 } = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
+      if (typeof path !== 'string' || typeof bytes !== 'number' || typeof sha256 !== 'string') return undefined;
+      if (isOwnName(path)) listed.set(path, { bytes, sha256 });
+    }
+    return listed;
+  } catch {
+    return undefined;
+  }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Earlier files of this tool in a directory that a new run with force no longer writes. */
+export interface StaleFiles {
+  /** Listed by the old manifest, named as this tool names files, with the listed bytes: removable. */
+  readonly ours: readonly string[];
+  /** Listed by the old manifest but changed since (size or sha256): left alone. */
+  readonly changed: readonly string[];
+}
+
+/**
+ * The files an earlier run wrote into `dir` (per its manifest.json) that the new plan does not
+ * write: old shards, an old index. Only files that still hold the listed bytes count as ours;
+ * anything else in the directory (config.json, tokenizer files, edited files) is never touched.
+ */
+export async function staleOwnFiles(dir: string, planned: ReadonlySet<string>): Promise<StaleFiles> {
+  const listed = await readManifest(dir);
+  const ours: string[] = [];
+  const changed: string[] = [];
+  for (const [rel, want] of listed ?? []) {
+    if (planned.has(rel)) continue;
+    const full = join(dir, rel);
+    const st = await lstat(full).catch(() => undefined);
+    if (st === undefined) continue;
+    if (st.isFile() && st.size === want.bytes && (await sha256Of(full)) === want.sha256) ours.push(rel);
+    else changed.push(rel);
+  }
+  return { ours, changed };
+}

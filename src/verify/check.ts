@@ -1,0 +1,137 @@
+import { createHash, type Hash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { usageError } from '../errors.js';
+import type { FormatDef, WriteContext } from '../formats/types.js';
+import { CompareSink, DifferenceFound } from '../generate/compare-sink.js';
+import { emitParts, madeFiles, writeAll } from '../generate/emit.js';
+import { writeContext, type ContextOptions } from '../generate/generate.js';
+import { isOwnName } from '../generate/owned.js';
+import { planPaths } from '../generate/paths.js';
+import { planOutput } from '../generate/plan.js';
+import { kindOf } from '../generate/target.js';
+import { BlockPool, defaultThreads } from '../io/pool.js';
+import type { Sink } from '../io/sink.js';
+import type { TensorSpec } from '../weights-spec/types.js';
+import { compareFile, type TensorOutcome } from './tensors.js';
+
+/*
+ * `gen --check`: the ordinary writers run into comparing sinks that read what is on disk in step,
+ * so every byte (headers, metadata, padding, data) is compared and nothing is written. A file that
+ * differs is then read back tensor by tensor to say which tensor and element.
+ */
+
+/** One thing wrong with the output on disk. */
+export type CheckProblem =
+  | { readonly path: string; readonly kind: 'missing' }
+  | { readonly path: string; readonly kind: 'extra' }
+  /** The file's bytes differ from `offset` on; `tensors` are its tensors that differ (maybe none: a header). */
+  | { readonly path: string; readonly kind: 'differs'; readonly offset: number; readonly tensors: readonly Exclude<TensorOutcome, { status: 'match' }>[] };
+
+export interface CheckResult {
+  readonly output: string;
+  /** The files compared (every file the plan writes). */
+  readonly files: readonly string[];
+  readonly problems: readonly CheckProblem[];
+}
+
+export interface CheckOptions extends ContextOptions {
+  readonly output: string;
+  readonly format?: string;
+  readonly threads?: number;
+}
+
+/** Hashes what would be written to a file that is missing (the manifest lists its sha256). */
+class HashSink implements Sink {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  async write(chunk: Uint8Array): Promise<void> {
+    this.hash.update(chunk);
+    this.bytes += chunk.byteLength;
+  }
+  async close(): Promise<{ sha256: string; bytes: number }> {
+    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+  async abort(): Promise<void> {}
+}
+
+/** Compare what `gen` would write for these options with what is at the output; writes nothing. */
+export async function checkOutput(options: CheckOptions): Promise<CheckResult> {
+  const { spec, output } = options;
+  const plan = planOutput(spec, output, options.format, options.formatOptions);
+  if (plan.layout === 'stream') throw usageError('output', 'must be a file or directory to check against, not stdout', output);
+  const paths = planPaths(spec, output, plan);
+  const total = spec.tensors.reduce((s, t) => s + t.size, 0);
+  const pool = BlockPool.create(options.threads ?? defaultThreads(total));
+  try {
+    const ctx = writeContext(options, plan, pool);
+    const kind = await kindOf(paths.target);
+    if (plan.layout === 'file') {
+      const problems = kind === 'file' ? await checkFile(paths.target, plan.format, spec.tensors, ctx) : [{ path: paths.target, kind: 'missing' as const }];
+      return { output: paths.target, files: [paths.target], problems };
+    }
+    const dir = paths.target;
+    if (kind !== 'directory') return { output: dir, files: [dir], problems: [{ path: dir, kind: 'missing' }] };
+    const problems: CheckProblem[] = [];
+    const compared: { part: { path: string; tensors: readonly TensorSpec[] }; sink: CompareSink }[] = [];
+    const files = await emitParts(paths, plan, ctx, async (part) => {
+      const full = join(dir, part.path);
+      if ((await kindOf(full)) !== 'file') {
+        problems.push({ path: full, kind: 'missing' });
+        return new HashSink();
+      }
+      const sink = await CompareSink.open(full, { stopAtFirst: false });
+      compared.push({ part, sink });
+      return sink;
+    });
+    for (const { part, sink } of compared) {
+      if (sink.difference !== undefined) problems.push(await differs(join(dir, part.path), sink.difference.offset, part.tensors));
+    }
+    const made = madeFiles(plan, ctx, files);
+    for (const f of made) {
+      const full = join(dir, f.path);
+      const found = (await kindOf(full)) === 'file' ? await readFile(full) : undefined;
+      if (found === undefined) problems.push({ path: full, kind: 'missing' });
+      else if (!found.equals(f.bytes)) problems.push({ path: full, kind: 'differs', offset: firstDifference(found, f.bytes), tensors: [] });
+    }
+    const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path)]);
+    for (const rel of await ownFilesIn(dir)) if (!planned.has(rel)) problems.push({ path: join(dir, rel), kind: 'extra' });
+    return { output: dir, files: [...planned].map((p) => join(dir, p)), problems };
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function checkFile(path: string, format: FormatDef, tensors: readonly TensorSpec[], ctx: WriteContext): Promise<CheckProblem[]> {
+  // Nothing needs the rest once it differs (no manifest lists its sha256): stop there.
+  const sink = await CompareSink.open(path, { stopAtFirst: true, hash: false });
+  try {
+    await writeAll(sink, format, tensors, ctx);
+    return [];
+  } catch (err) {
+    if (!(err instanceof DifferenceFound)) throw err;
+    return [await differs(path, err.difference.offset, tensors)];
+  }
+}
+
+async function differs(path: string, offset: number, tensors: readonly TensorSpec[]): Promise<CheckProblem> {
+  const outcomes = await compareFile(path, path, tensors);
+  return { path, kind: 'differs', offset, tensors: outcomes.filter((o): o is Exclude<TensorOutcome, { status: 'match' }> => o.status !== 'match') };
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+/** Files below `dir` named as this tool names its files (weights, index), relative, sorted; temps are skipped. */
+async function ownFilesIn(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    const rel = relative(dir, join(e.parentPath, e.name)).split(sep).join('/');
+    if (isOwnName(rel)) out.push(rel);
+  }
+  return out.sort();
+}

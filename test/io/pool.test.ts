@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/cli.js';
+
+/*
+ * Worker threads write file chunks into shared slots used in turn (src/io/pool.ts), continuing
+ * across tensors. The workers only run from dist/, so these tests spawn the built bin. A file
+ * written by 2 or 3 threads must equal the same format streamed by one thread (fresh buffers),
+ * with enough chunks (4 blocks each) for the slots to wrap many times, and tensors of several
+ * dtypes and odd sizes one after the other (a reused slot must never hold a chunk still written).
+ */
+const BIN = fileURLToPath(new URL('../../bin/init-weights.js', import.meta.url));
+
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  const built = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`bin/init-weights.js does not run (is dist/ built? npm run build): ${built.stderr}`);
+});
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+function gen(args: string[]): Buffer {
+  const r = spawnSync(process.execPath, [BIN, 'gen', '--spec', 's.json', '-q', ...args], { cwd: tmp.dir, encoding: 'buffer', maxBuffer: 1 << 30 });
+  expect(r.stderr.toString()).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+describe('generation threads writing into shared slots', () => {
+  const spec = {
+    seed: 'slots',
+    tensors: [
+      { name: 'a', shape: [3, 4 * 65536 + 7], initializer: 'normal', dtype: 'float16' },
+      { name: 'b', shape: [9 * 65536 + 1], initializer: { type: 'normal', mean: 1, stddev: 2 }, dtype: 'float64' },
+      { name: 'c', shape: [7, 65536], initializer: 'glorot_uniform', dtype: 'float32' },
+      { name: 'd', shape: [5 * 65536 - 3], initializer: 'truncated_normal', dtype: 'bfloat16' },
+      { name: 'e', shape: [10], initializer: 'ones' },
+    ],
+  };
+
+  for (const [format, file] of [['safetensors', 'w.safetensors'], ['npz', 'w.npz']] as const) {
+    it(`give a ${format} file the bytes one thread streams`, () => {
+      writeFileSync(`${tmp.dir}/s.json`, JSON.stringify(spec));
+      const streamed = gen(['--threads', '1', '--format', format, '-o', '-']);
+      expect(streamed.length).toBeGreaterThan(3 * 4 * 65536 * 2 + 9 * 65536 * 8);
+      for (const threads of ['2', '3']) {
+        gen(['--threads', threads, '-o', file, '--force']);
+        expect(readFileSync(`${tmp.dir}/${file}`).equals(streamed), `${threads} threads`).toBe(true);
+      }
+    });
+  }
+});
