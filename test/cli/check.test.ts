@@ -46,9 +46,11 @@ describe('gen --check', () => {
     expect(j.problems).toContainEqual({ path: tmp.path('d/old.npy'), kind: 'extra' });
   });
 
-  it('refuses usage mistakes with exit 2: --force, and stdout as the output', async () => {
+  it('refuses usage mistakes with exit 2: --force, a drawn seed, and stdout as the output', async () => {
     const forced = await gen(tmp.path('w.npz'), '--check', '--force');
     expect([forced.code, forced.stderr]).toEqual([2, 'init-weights: --check and --force: --check writes nothing; drop one of them\n']);
+    const drawn = await runCli(['gen', '--shape', '3', '-o', tmp.path('w.npy'), '--check']);
+    expect([drawn.code, drawn.stderr]).toEqual([2, 'init-weights: --check: needs the seed the output was made with (--seed, or "seed" in the spec); a drawn seed never matches\n']);
     const piped = await gen('-', '--check');
     expect([piped.code, piped.stderr]).toEqual([2, 'init-weights: --check: compares with files on disk; give -o PATH, not -o -\n']);
   });

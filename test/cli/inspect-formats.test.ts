@@ -36,12 +36,12 @@ describe('inspect on every format gen writes', () => {
     const r = await report([path]);
     expect(r.provenance?.seed).toBe(42);
     expect(r.tensors.map((t) => [t.name, t.fit.declared?.description, t.fit.declared?.matches])).toEqual([
+      ['dense/kernel', 'normal(mean=0, stddev=0.05)', true],
+      ['dense/bias', 'zeros', true],
       ['dense_1/kernel', 'normal(mean=0, stddev=0.05)', true],
       ['dense_1/bias', 'zeros', true],
       ['dense_2/kernel', 'normal(mean=0, stddev=0.05)', true],
       ['dense_2/bias', 'zeros', true],
-      ['dense_3/kernel', 'normal(mean=0, stddev=0.05)', true],
-      ['dense_3/bias', 'zeros', true],
     ]);
   });
 

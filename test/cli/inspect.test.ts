@@ -93,7 +93,7 @@ describe('init-weights inspect', () => {
     const report = JSON.parse(r.stdout) as { format: string; tensors: { name: string }[]; provenance: { seed: unknown } };
     expect(report.format).toBe('directory');
     expect(report.provenance.seed).toBe(5);
-    expect(report.tensors.map((t) => t.name)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'dense_3/kernel', 'dense_3/bias']);
+    expect(report.tensors.map((t) => t.name)).toEqual(['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias']);
   });
 
   it('reads float16 and bfloat16 outputs of gen exactly', async () => {

@@ -204,7 +204,7 @@ describe('streams', () => {
 describe('bad requests get a clear error naming the alternatives, and write nothing', () => {
   const cases: [string, WeightsSpec, string, string | undefined, Record<string, unknown>, RegExp][] = [
     ['bfloat16 into Arrow', specOf([{ name: 'w', shape: [3] }], 'bfloat16'), 'w.arrow', undefined, {}, /format arrow cannot hold bfloat16 \(tensor w\); formats that can: npy, tar, npz, safetensors$/],
-    ['several tensors into one Arrow file', SPEC(), 'w.arrow', undefined, {}, /a arrow file holds one tensor and the spec has 2; give a directory \(like output weights\/\) or a file of a format that holds several \(\.tar, \.npz, \.safetensors\)$/],
+    ['several tensors into one Arrow file', SPEC(), 'w.arrow', undefined, {}, /a arrow file holds one tensor and the spec has 2; give a directory \(like output weights\/\) or a file of a format that holds several \(\.tar, \.npz, \.safetensors, \.weights\.h5\)$/],
     ['several tensors into one Arrow stream on stdout', SPEC(), '-', 'arrow-stream', {}, /arrow-stream holds one tensor and the spec has 2: to stream them all use format tar or npz or safetensors/],
     ['an unknown extension', specOf([{ name: 'w', shape: [3] }]), 'w.bin', undefined, {}, /known: \.npy, \.tar, \.npz, \.safetensors, \.arrow\/\.feather, \.arrows/],
     ['shards to a file path', SPEC(), 'w.safetensors', undefined, { maxShardSize: 1000 }, /split safetensors output is a directory of files \(model-00001-of-00002\.safetensors, model-00002-of-00002\.safetensors\); give a directory path/],
@@ -223,7 +223,7 @@ describe('bad requests get a clear error naming the alternatives, and write noth
   }
 
   it('lists every format by name', () => {
-    expect(FORMAT_NAMES).toEqual(['npy', 'tar', 'npz', 'safetensors', 'arrow', 'arrow-stream']);
+    expect(FORMAT_NAMES).toEqual(['npy', 'tar', 'npz', 'safetensors', 'arrow', 'arrow-stream', 'keras']);
   });
 });
 

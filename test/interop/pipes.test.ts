@@ -84,12 +84,12 @@ function builtinMlp(seed: number, dtype?: Dtype): WeightsSpec {
 }
 
 const MLP_SHAPES: Record<string, number[]> = {
-  'dense_1/kernel': [784, 128],
-  'dense_1/bias': [128],
-  'dense_2/kernel': [128, 64],
-  'dense_2/bias': [64],
-  'dense_3/kernel': [64, 10],
-  'dense_3/bias': [10],
+  'dense/kernel': [784, 128],
+  'dense/bias': [128],
+  'dense_1/kernel': [128, 64],
+  'dense_1/bias': [64],
+  'dense_2/kernel': [64, 10],
+  'dense_2/bias': [10],
 };
 
 describe('RECIPES.md', () => {
@@ -196,7 +196,7 @@ describeInterop('the bin piped into Python, read with the README recipes', (pyth
       const expected = await expectedFor(spec, dir, 'dir-bad');
       const bad = join(dir, 'weights-bad');
       await generate({ spec, output: `${bad}/` });
-      const victim = join(bad, 'dense_2', 'bias.npy');
+      const victim = join(bad, 'dense_1', 'bias.npy');
       const bytes = await readFile(victim);
       bytes[bytes.length - 1]! ^= 1;
       await writeFile(victim, bytes);

@@ -19,11 +19,11 @@ function specErrorOf(raw: unknown): string {
 const MLP = { layers: [{ type: 'dense', input_dim: 784, units: 128 }, { type: 'dense', units: 64 }, { type: 'dense', units: 10 }] };
 
 describe('layer specs', () => {
-  it('a Keras dense MLP expands to dense_N/kernel (in, units) glorot_uniform and dense_N/bias zeros, widths chained', () => {
+  it('a Keras dense MLP expands to dense, dense_1, dense_2 (as Keras 3 names them): kernel (in, units) glorot_uniform and bias zeros, widths chained', () => {
     expect(summary(MLP)).toEqual([
-      ['dense_1/kernel', [784, 128], 'glorot_uniform'], ['dense_1/bias', [128], 'zeros'],
-      ['dense_2/kernel', [128, 64], 'glorot_uniform'], ['dense_2/bias', [64], 'zeros'],
-      ['dense_3/kernel', [64, 10], 'glorot_uniform'], ['dense_3/bias', [10], 'zeros'],
+      ['dense/kernel', [784, 128], 'glorot_uniform'], ['dense/bias', [128], 'zeros'],
+      ['dense_1/kernel', [128, 64], 'glorot_uniform'], ['dense_1/bias', [64], 'zeros'],
+      ['dense_2/kernel', [64, 10], 'glorot_uniform'], ['dense_2/bias', [10], 'zeros'],
     ]);
   });
 
@@ -38,7 +38,7 @@ describe('layer specs', () => {
 
   it('the spec field "layout" does the same as the flag, and the flag wins over it', () => {
     expect(summary({ ...MLP, layout: 'torch' })[0]).toEqual(['0.weight', [128, 784], 'kaiming_uniform']);
-    expect(summary({ ...MLP, layout: 'torch' }, 'keras')[0]).toEqual(['dense_1/kernel', [784, 128], 'glorot_uniform']);
+    expect(summary({ ...MLP, layout: 'torch' }, 'keras')[0]).toEqual(['dense/kernel', [784, 128], 'glorot_uniform']);
   });
 
   it('Keras conv, embedding and normalization layers have Keras\'s shapes, names and defaults', () => {
@@ -51,13 +51,13 @@ describe('layer specs', () => {
       { type: 'batch_norm', dim: 6 },
     ];
     expect(summary({ layers })).toEqual([
-      ['embedding_1/embeddings', [1000, 16], 'uniform'],
-      ['conv1d_1/kernel', [5, 16, 32], 'glorot_uniform'], ['conv1d_1/bias', [32], 'zeros'],
-      ['conv2d_1/kernel', [3, 2, 3, 8], 'glorot_uniform'],
-      ['conv3d_1/kernel', [3, 3, 3, 8, 4], 'glorot_uniform'], ['conv3d_1/bias', [4], 'zeros'],
-      ['layer_normalization_1/gamma', [4], 'ones'], ['layer_normalization_1/beta', [4], 'zeros'],
-      ['batch_normalization_1/gamma', [6], 'ones'], ['batch_normalization_1/beta', [6], 'zeros'],
-      ['batch_normalization_1/moving_mean', [6], 'zeros'], ['batch_normalization_1/moving_variance', [6], 'ones'],
+      ['embedding/embeddings', [1000, 16], 'uniform'],
+      ['conv1d/kernel', [5, 16, 32], 'glorot_uniform'], ['conv1d/bias', [32], 'zeros'],
+      ['conv2d/kernel', [3, 2, 3, 8], 'glorot_uniform'],
+      ['conv3d/kernel', [3, 3, 3, 8, 4], 'glorot_uniform'], ['conv3d/bias', [4], 'zeros'],
+      ['layer_normalization/gamma', [4], 'ones'], ['layer_normalization/beta', [4], 'zeros'],
+      ['batch_normalization/gamma', [6], 'ones'], ['batch_normalization/beta', [6], 'zeros'],
+      ['batch_normalization/moving_mean', [6], 'zeros'], ['batch_normalization/moving_variance', [6], 'ones'],
     ]);
   });
 

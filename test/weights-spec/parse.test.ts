@@ -58,7 +58,7 @@ describe('a spec file', () => {
     ['an unknown initializer', { seed: 1, tensors: [t({ initializer: 'glorot_fancy' })] }, /initializer: must be one of normal, uniform, truncated_normal, zeros, ones, constant, .*, identity, got "glorot_fancy"/],
     ['an unknown initializer parameter', { seed: 1, tensors: [t({ initializer: { type: 'normal', std: 1 } })] }, /initializer\.std: is not a known field \(known: type, mean, stddev\)/],
     ['a missing required parameter', { seed: 1, tensors: [t({ initializer: { type: 'constant' } })] }, /initializer\.value: is required by constant/],
-    ['an unknown dtype', { seed: 1, dtype: 'int8', tensors: [t()] }, /^spec dtype: must be one of float32, float64, float16, bfloat16, got "int8"$/],
+    ['an unknown dtype', { seed: 1, dtype: 'int8', tensors: [t()] }, /^spec dtype: must be one of float32, float64, float16, bfloat16, int64, int32, uint8, bool, got "int8"$/],
     ['duplicate names', { seed: 1, tensors: [t(), t()] }, /tensors\[1\]\.name: must be unique \(tensors\[0\] has it too\), got "w"/],
     ['a name with ..', { seed: 1, tensors: [t({ name: 'a/../b' })] }, /tensors\[0\]\.name: must be "\/"-separated parts/],
     ['an empty name', { seed: 1, tensors: [t({ name: '' })] }, /name: must be a non-empty string/],

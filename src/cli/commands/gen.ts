@@ -130,6 +130,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
     ...(opts.maxShardSize !== undefined ? { maxShardSize: opts.maxShardSize } : {}),
   };
   if (opts.check === true) {
+    if (spec.seedDrawn) throw new InitWeightsError('E_USAGE', '--check: needs the seed the output was made with (--seed, or "seed" in the spec); a drawn seed never matches');
     const { runCheck } = await import('./check.js');
     return runCheck({ spec, output, formatOptions, json: opts.json, quiet: opts.quiet, ...(opts.format !== undefined ? { format: opts.format } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }, io, signal);
   }
