@@ -1,66 +1,37 @@
-/** init-weights: the public API. Everything a JS/TS user may rely on is exported here, by name. */
-export { InitWeightsError, type ErrorCode } from './errors.js';
-export { generate, planOutput, type GenerateOptions, type GenerateResult, type WrittenFile, type Layout, type OutputPlan } from './generate/generate.js';
-export { parseSpecText, resolveSpec, resolveInitializer, specToJson, type SpecOverrides } from './weights-spec/parse.js';
+/**
+ * init-weights: the public API. Everything a JS/TS user may rely on is exported here, by name; a
+ * test (test/index.test.ts) pins the list, so growing it is a visible decision. Codecs, RNG state,
+ * sketches and CLI helpers stay internal.
+ */
+
+// Errors: one type with a stable code, an exit code and structured detail.
+export { InitWeightsError, type ErrorCode, type ErrorDetail } from './errors.js';
+
+// Specs: parse, resolve, load (with `like` sources), print.
+export { parseSpecText, resolveSpec, printableSpec, type SpecOverrides } from './weights-spec/parse.js';
+export { loadSpec, type LoadSpecOptions, type LoadedSpec } from './weights-spec/load.js';
 export { builtinSpec } from './weights-spec/builtin.js';
 export { SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './weights-spec/types.js';
-export { DTYPES, DTYPE_NAMES, type Dtype, type DtypeInfo } from './dtype/table.js';
-export { normalizeSeed, drawSeed, type Seed } from './rng/seed.js';
-export { shapeSize, shapeTuple } from './weights-spec/shape.js';
-export {
-  INITIALIZERS,
-  INITIALIZER_NAMES,
-  findInitializer,
-  spreadOf,
-  PARAMS,
-  type InitializerDef,
-  type BlockAt,
-} from './init/table.js';
-export type { ParamDef, ParamValues } from './init/params.js';
-export { computeFans, KERNEL_LAYOUTS, type KernelLayout, type Fans } from './init/fans.js';
-export { calculateGain, NONLINEARITIES } from './init/gain.js';
-export { kerasSpread, xavierSpread, kaimingSpread, TRUNCATED_STD_2, type Spread } from './init/scaling.js';
-export { ORTHOGONAL_MAX_ELEMENTS, ORTHOGONAL_MAX_WORK } from './init/orthogonal.js';
-export { fillInitializerBlock, initializerValues } from './init/fill.js';
-export { expandLayers, LAYERS, LAYER_TYPES } from './weights-spec/layers.js';
-export { truncatedNormalCdf, truncatedNormalMoments, truncatedMass } from './stats/truncnormal.js';
-export { STREAM_VERSION, BLOCK_SIZE, blockSeedString, blockGenerator } from './rng/stream.js';
-export { Tychei } from './rng/tychei.js';
-export { standardNormal, ZIGGURAT_R } from './rng/ziggurat.js';
-export {
-  float64ToFloat16Bits,
-  float64ToBfloat16Bits,
-  float16BitsToNumber,
-  bfloat16BitsToNumber,
-} from './dtype/round.js';
-export { tensorChunks, tensorValues, tensorByteLength, fillBlock } from './io/chunks.js';
-export { encodeNpyHeader } from './formats/npy/header.js';
-export { encodeTarHeader } from './formats/tar/header.js';
-export { FORMATS, FORMAT_NAMES, findFormat, formatForPath } from './formats/registry.js';
-export type { FormatDef, FormatOptions, WriteContext, SplitPlan, SplitPart } from './formats/types.js';
-export { provenance, type ManifestFile } from './formats/directory/manifest.js';
-export {
-  encodeSafetensorsHeader,
-  safetensorsMetadata,
-  planShards,
-  shardName,
-  encodeShardIndex,
-  SAFETENSORS_DTYPES,
-} from './formats/safetensors/header.js';
-export { arrowLayout, FIXED_SHAPE_TENSOR } from './formats/arrow/layout.js';
-export { inspect, type InspectOptions } from './inspect/inspect.js';
+
+// Generation: whole outputs, or one tensor's values and bytes.
+export { generate, planOutput, type GenerateOptions, type GenerateResult, type WrittenFile, type Layout, type OutputPlan } from './generate/generate.js';
+export { tensorChunks, tensorValues } from './io/chunks.js';
+export { STREAM_VERSION } from './rng/stream.js';
+export type { Seed } from './rng/seed.js';
+
+// CI fixtures: compare an output with its spec, or a file with its own provenance.
+export { checkOutput, type CheckOptions, type CheckResult } from './verify/check.js';
+export { verify, type VerifyResult } from './verify/verify.js';
+
+// Reading any weights file back.
+export { inspect, inspectEach, type InspectOptions } from './inspect/inspect.js';
 export { renderReport, type RenderOptions } from './inspect/render.js';
 export { REPORT_JSON_SCHEMA } from './inspect/schema.js';
-export {
-  REPORT_SCHEMA_VERSION,
-  QUANTILES,
-  DEFAULT_BINS,
-  FIT_ALPHA,
-  type InspectReport,
-  type TensorReport,
-  type FitResult,
-} from './inspect/report.js';
-export { detectFormat } from './inspect/detect.js';
-export type { InputFormat, ElementType } from './inspect/types.js';
-export { SketchBuilder, FloatSketch, binnedKs, sketchHistogram, SKETCH_RELATIVE_ERROR } from './stats/sketch.js';
+export { REPORT_SCHEMA_VERSION, type InspectReport, type TensorReport, type FitResult } from './inspect/report.js';
+
+// The metadata tables (read-only): formats, initializers, dtypes.
+export { FORMATS } from './formats/registry.js';
+export type { FormatDef, FormatOptions } from './formats/types.js';
+export { INITIALIZERS, type InitializerDef } from './init/table.js';
+export { DTYPES, type Dtype, type DtypeInfo } from './dtype/table.js';
 export { TOOL_VERSION } from './version.js';

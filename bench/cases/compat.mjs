@@ -17,6 +17,11 @@ if (!Number.isFinite(sum)) process.exit(1);`;
 const PEERS = {
   numpy: { needs: 'numpy', label: 'np.random.default_rng(seed).normal', python: 'import sys, numpy as np; a = np.random.default_rng(int(sys.argv[2])).normal(0, 0.05, int(float(sys.argv[1]))).astype(np.float32)' },
   torch: { needs: 'torch', label: 'torch.manual_seed + normal_', python: 'import sys, torch; torch.manual_seed(int(sys.argv[2])); a = torch.empty(int(float(sys.argv[1]))).normal_(0, 0.05)' },
+  keras: {
+    needs: 'tensorflow',
+    label: 'keras.initializers.RandomNormal(seed) in TensorFlow',
+    python: 'import sys, tensorflow as tf; a = tf.keras.initializers.RandomNormal(0.0, 0.05, seed=int(sys.argv[2]))(shape=(int(float(sys.argv[1])),)).numpy()',
+  },
   tfjs: {
     needs: null,
     label: 'tf.randomNormal (tfjs-core, cpu backend)',

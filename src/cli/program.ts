@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMPAT_MODE_NAMES } from '../compat/stream.js';
+import type { CompatModeName } from '../compat/types.js';
 import { FORMATS } from '../formats/registry.js';
 import { KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
 import { INITIALIZER_NAMES, INITIALIZERS, PARAMS } from '../init/table.js';
@@ -69,6 +71,16 @@ Examples:
       print(np.lib.format.read_array(Reader(sys.stdin.buffer)).shape)'
   $ init-weights gen --spec model.json -o weights/        a directory of .npy + manifest.json
   $ init-weights gen --spec model.json -o weights.tar     one tar of .npy members
+  $ init-weights gen --like ckpt/config.json --seed 1 -o ckpt/
+      a Hugging Face checkpoint in place: ckpt/model.safetensors (+ manifest.json) beside config.json,
+      names and shapes as transformers builds them, with the model's own init law
+  $ init-weights gen --like model.safetensors --init normal --stddev 0.01 --seed 1 -o fresh.safetensors
+      the names, shapes and dtypes of a checkpoint (headers only), every tensor normal(0, 0.01)
+  $ init-weights gen --spec model.json --like ckpt/config.json --print-spec > resolved.json
+      review the fully expanded spec (every tensor, initializer and the rule that chose it); writes nothing
+  $ init-weights gen --compat keras --seed 42 --format npz -o mlp.npz
+      the built-in MLP with the exact numbers tf.keras RandomNormal(0.0, 0.05, seed=42) draws
+      (--compat ${COMPAT_MODE_NAMES.join('|')}: docs/compat/; one thread, --threads is ignored)
 
 Output: -o PATH (a file, or a directory for several tensors) or -o - for stdout. With no -o,
 stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or ${DEFAULT_DIR} (several).
@@ -94,9 +106,12 @@ export function buildProgram(
 
   const gen = program
     .command('gen')
-    .description('generate weights from a shape, a spec file, or the built-in example MLP')
+    .description('generate weights from a shape, a spec file, an existing model (--like), or the built-in example MLP')
     .option('--shape <dims>', 'one tensor of this shape: 784,128 or 784x128 ("()" for a scalar)', shapeArg)
     .option('--spec <file>', 'JSON spec of named tensors and/or layers (- reads stdin); see README')
+    .option('--like <path>', 'names, shapes and dtypes from a checkpoint (.safetensors, its index.json, or a directory), a {name: shape} JSON dump, or a Hugging Face config.json (with its init law; --init replaces the law; with --spec, the spec adds to it)')
+    .option('--print-spec', 'print the fully expanded, resolved spec as JSON on stdout and write nothing', false)
+    .addOption(new Option('--compat <mode>', "draw exactly what this framework's own seeded initializers give (docs/compat/); runs on one thread, --threads is ignored").choices(COMPAT_MODE_NAMES))
     .addOption(new Option('--init <name>', 'initializer for --shape or the built-in kernels (default normal; table in docs/initializers.md)').choices(INITIALIZER_NAMES))
     .addOption(new Option('--layout <layout>', 'kernel layout for fans and layer shapes: keras (..., in, out) or torch (out, in, ...) (default keras)').choices(KERNEL_LAYOUTS))
     .option('--seed <seed>', 'integer or string seed (default: drawn, printed and recorded)', seedArg)
@@ -106,7 +121,7 @@ export function buildProgram(
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
-    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs); never changes the bytes', intInRange(1, 256))
+    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs; one with --compat); never changes the bytes', intInRange(1, 256))
     .option('--force', 'replace existing files whose bytes differ (identical ones are left alone anyway)', false)
     .option('--check', 'write nothing: compare with what is at -o and exit 1 on any difference (CI fixtures)', false)
     .option('--json', 'print the summary on stderr as JSON (even with --quiet)', false)
@@ -130,6 +145,9 @@ export function buildProgram(
     await onGen({
       ...(raw.shape !== undefined ? { shape: raw.shape as number[] } : {}),
       ...(raw.spec !== undefined ? { spec: raw.spec as string } : {}),
+      ...(raw.like !== undefined ? { like: raw.like as string } : {}),
+      ...(raw.printSpec === true ? { printSpec: true } : {}),
+      ...(raw.compat !== undefined ? { compat: raw.compat as CompatModeName } : {}),
       ...(raw.init !== undefined ? { init: raw.init as string } : {}),
       params,
       ...(raw.layout !== undefined ? { layout: raw.layout as KernelLayout } : {}),

@@ -7,8 +7,9 @@ import { BlockPool, defaultThreads } from '../io/pool.js';
 import { FileSink, StreamSink, type Sink } from '../io/sink.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import type { Seed } from '../rng/seed.js';
-import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
+import type { WeightsSpec } from '../weights-spec/types.js';
 import { TOOL_VERSION } from '../version.js';
+import { CompatSource } from './compat.js';
 import { writeDirectory } from './commit.js';
 import { writeAll, writtenFile, type WrittenFile } from './emit.js';
 import { sameBytes, writeInto } from './into.js';
@@ -47,7 +48,7 @@ export interface GenerateOptions {
   readonly signal?: AbortSignal;
   /**
    * Generation threads (default: every core up to 8 for large jobs, else 1). The bytes do not
-   * depend on it.
+   * depend on it. A compat spec runs on one thread whatever this says (its generators are sequential).
    */
   readonly threads?: number;
   /**
@@ -85,13 +86,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (plan.layout !== 'stream') {
     for (const p of await sweepStaleTemps(paths.target)) options.onWarning?.(`removed ${p}, left by an interrupted run`);
   }
-  const total = spec.tensors.reduce((s, t) => s + t.size, 0);
-  const pool = BlockPool.create(options.threads ?? defaultThreads(total));
+  const pool = generationPool(spec, options.threads);
   try {
     return await generateWith(options, plan, paths, existing !== undefined, pool);
   } finally {
     await pool?.close();
   }
+}
+
+/** Worker threads for a spec, or none (one thread, or a compat spec: sequential by nature). */
+export function generationPool(spec: WeightsSpec, threads: number | undefined): BlockPool | undefined {
+  if (spec.compat !== undefined) return undefined;
+  return BlockPool.create(threads ?? defaultThreads(spec.tensors.reduce((s, t) => s + t.size, 0)));
 }
 
 /** How the writers get their chunks and report progress, for one plan (shared by generate and check). */
@@ -102,12 +108,13 @@ export function writeContext(options: ContextOptions, plan: OutputPlan, pool: Bl
   // File sinks keep one write in flight, so a chunk's buffer is free two chunks later; a stream
   // (any Writable a caller passes) or a writer that holds chunks gets fresh buffers.
   const ring = plan.layout !== 'stream' && plan.format.retainsChunks !== true ? new BufferRing(3) : undefined;
+  const compat = spec.compat === undefined ? undefined : new CompatSource(spec.compat, spec.tensors);
   let done = 0;
   return {
     spec,
     chunkBlocks,
     formatOptions: options.formatOptions ?? {},
-    chunks: (t) => (pool ? pool.chunks(t, chunkBlocks, ring) : syncChunks(t, chunkBlocks, ring)),
+    chunks: (t) => (compat ? fromSync(compat.chunks(t, ring)) : pool ? pool.chunks(t, chunkBlocks, ring) : fromSync(tensorChunks(t, chunkBlocks, ring))),
     // A file compared and then rewritten counts twice: the bar stops at its end.
     progress: (elements) => {
       done += elements;
@@ -160,6 +167,6 @@ async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: P
   return { ...base, output, files: [writtenFile(output, out, holds)], unchanged: false };
 }
 
-async function* syncChunks(t: TensorSpec, chunkBlocks: number, ring: BufferRing | undefined): AsyncGenerator<Buffer> {
-  yield* tensorChunks(t, chunkBlocks, ring);
+async function* fromSync(chunks: Iterable<Buffer>): AsyncGenerator<Buffer> {
+  yield* chunks;
 }

@@ -99,7 +99,9 @@ function planFormat(spec: WeightsSpec, output: string, formatName: string | unde
       throw new InitWeightsError('E_USAGE', `format ${format.name} cannot hold ${t.dtype} (tensor ${t.name}); formats that can: ${others.join(', ') || 'none'}`, { detail: { field: 'format', rule: 'dtype', value: t.dtype } });
     }
   }
-  const split = format.split?.(spec.tensors, formatOptions);
+  // A directory of a format that splits: its one-part layout (safetensors: DIR/model.safetensors,
+  // as Hugging Face loads a checkpoint directory), when no option asked for more parts.
+  const split = format.split?.(spec.tensors, formatOptions) ?? (dirRequested ? format.split?.(spec.tensors, { ...formatOptions, maxShardSize: Number.MAX_SAFE_INTEGER }) : undefined);
   // One part and no index is the unsplit file: write it where asked (a file path or stdout) as is.
   const oneFile = split !== undefined && split.parts.length === 1 && split.index === undefined && !dirRequested && (output === '-' || formatForPath(output) === format);
   if (split !== undefined && !oneFile) {

@@ -68,7 +68,8 @@ export interface TensorSummary {
  */
 export class Accumulator {
   private readonly width: number;
-  private readonly carry: Uint8Array;
+  /** A partial element between chunks (allocated on first need: most tensors never split one). */
+  private carry: Uint8Array | undefined;
   private carried = 0;
   private readonly scratch = SCRATCH;
   private readonly f32 = F32;
@@ -87,7 +88,6 @@ export class Accumulator {
     private readonly bigEndian = false,
   ) {
     this.width = DTYPES[dtype].bytes;
-    this.carry = new Uint8Array(this.width);
   }
 
   /** Add bytes (valid only during the call). */
@@ -96,11 +96,11 @@ export class Accumulator {
     const w = this.width;
     if (this.carried > 0) {
       const take = Math.min(w - this.carried, bytes.length);
-      this.carry.set(bytes.subarray(0, take), this.carried);
+      this.carry!.set(bytes.subarray(0, take), this.carried);
       this.carried += take;
       off = take;
       if (this.carried < w) return;
-      this.batch(this.carry, 0, 1);
+      this.batch(this.carry!, 0, 1);
       this.carried = 0;
     }
     const whole = Math.floor((bytes.length - off) / w);
@@ -110,6 +110,7 @@ export class Accumulator {
     }
     off += whole * w;
     if (off < bytes.length) {
+      this.carry ??= new Uint8Array(w);
       this.carry.set(bytes.subarray(off), 0);
       this.carried = bytes.length - off;
     }

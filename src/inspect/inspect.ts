@@ -67,7 +67,13 @@ export async function inspectEach(opts: InspectOptions, events: ReportEvents): P
   const want = new Set(opts.tensors ?? []);
   const bins = opts.bins ?? DEFAULT_BINS;
   const pending: Collected[] = [];
-  const seen: string[] = [];
+  // What the input holds, for a --tensor that names none of it: a count and the first few names.
+  const seen = { count: 0, first: [] as string[], found: new Set<string>() };
+  const see = (n: string): void => {
+    seen.count++;
+    if (seen.first.length <= 10) seen.first.push(n);
+    if (want.has(n)) seen.found.add(n);
+  };
   const skipped: InspectReport['skipped'] = [];
   let provenance: Provenance | undefined;
   let format: InputFormat | undefined;
@@ -82,7 +88,7 @@ export async function inspectEach(opts: InspectOptions, events: ReportEvents): P
   const sink: TensorSink = {
     // Readers ask once per tensor, wanted or not: that is also the list of what the input holds.
     wants(n) {
-      seen.push(n);
+      see(n);
       return wanted(n);
     },
     tensor(header) {
@@ -109,7 +115,7 @@ export async function inspectEach(opts: InspectOptions, events: ReportEvents): P
       };
     },
     skipped(n, dtype, shape, reason) {
-      seen.push(n);
+      see(n);
       if (wanted(n)) skipped.push({ name: n, dtype, shape: [...shape], reason });
     },
     metadata(value) {
@@ -124,9 +130,10 @@ export async function inspectEach(opts: InspectOptions, events: ReportEvents): P
   };
   await readInput(opts, name, sink, (f) => (format = f));
   for (const w of want) {
-    if (!seen.includes(w)) {
-      const list = seen.slice(0, 10).map(q).join(', ') + (seen.length > 10 ? ', ...' : '');
-      throw new InitWeightsError('E_USAGE', oneLine(`--tensor: ${name} has no tensor ${q(w)} (it has ${seen.length === 0 ? 'none' : list})`));
+    if (!seen.found.has(w)) {
+      const list = seen.first.slice(0, 10).map(q).join(', ') + (seen.count > 10 ? ', ...' : '');
+      const rule = oneLine(`${name} has no tensor ${q(w)} (it has ${seen.count === 0 ? 'none' : list})`);
+      throw new InitWeightsError('E_USAGE', (field) => `${field('tensors')}: ${rule}`, { detail: { field: 'tensors', rule, value: w } });
     }
   }
   if (declared === undefined) {

@@ -17,7 +17,9 @@ export function jsonRenderer(): { head(h: ReportHead): string; tensor(t: TensorR
     tensor(t) {
       const sep = first ? '\n' : ',\n';
       first = false;
-      return sep + indent(JSON.stringify(t, null, 2), '    ');
+      // Nested two deep, stringify indents the tensor as the report does; no second pass to indent.
+      const nested = JSON.stringify([[t]], null, 2);
+      return sep + nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
     },
     end(skipped) {
       const close = first ? ']' : '\n  ]';
@@ -26,6 +28,10 @@ export function jsonRenderer(): { head(h: ReportHead): string; tensor(t: TensorR
   };
 }
 
+/** Lengths of `[\n  [\n` and `\n  ]\n]` around a value stringified inside [[value]]. */
+const NEST_OPEN = 6;
+const NEST_CLOSE = 6;
+
 function indent(text: string, pad: string): string {
-  return pad + text.split('\n').join(`\n${pad}`);
+  return pad + text.replaceAll('\n', `\n${pad}`);
 }

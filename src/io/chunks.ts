@@ -70,23 +70,28 @@ export function encodeBlocks(tensor: TensorSpec, first: number, blocks: number, 
 }
 
 /**
- * One block of float64 values. Every initializer fills a Float64Array (never the output's own
- * Float32Array), so the samplers' stores see one array type and V8 keeps them monomorphic: mixing
- * Float32Array and Float64Array outputs in one process made the normal kernel ~25% slower.
+ * One block of float64 values, for dtypes that are rounded or converted after the draw (16-bit
+ * floats, integers). float32 and float64 are drawn straight into the output instead (see
+ * encodeBlocksInto).
  */
 const blockValues = new Float64Array(BLOCK_SIZE);
 
 /**
  * Encode blocks [first, first + blocks) of a tensor into `out` (at least blocksByteLength bytes),
- * for callers that own the memory (a worker filling a shared buffer). float64 is generated in place
- * when `out` is 8-byte aligned; other dtypes go through one block of float64 and are rounded once.
+ * for callers that own the memory (a worker filling a shared buffer). float64 and float32 are drawn
+ * in place when `out` is aligned (a Float32Array store rounds once, as the stream asks); other
+ * dtypes go through one block of float64 and are rounded once.
+ *
+ * Drawing float32 in place rather than through a float64 block and a narrowing pass measured ~1.45x
+ * the values/s of the normal kernel (in-process, min of 60 runs: 162 vs 112 M/s): one pass over
+ * memory instead of three. A process that draws both float32 and float64 arrays makes the kernel's
+ * store polymorphic (~25% slower, measured before); one output dtype per job is the common case.
  */
 export function encodeBlocksInto(tensor: TensorSpec, first: number, blocks: number, out: Uint8Array): void {
   const width = DTYPES[tensor.dtype].bytes;
   const count = blocksByteLength(tensor, first, blocks) / width;
   if (count > 0) {
-    const direct = tensor.dtype === 'float64' && out.byteOffset % 8 === 0;
-    const view = direct ? new Float64Array(out.buffer, out.byteOffset, count) : undefined;
+    const view = directView(tensor.dtype, out, count);
     for (let k = 0, at = 0; at < count; k++, at += BLOCK_SIZE) {
       const n = Math.min(BLOCK_SIZE, count - at);
       if (view !== undefined) fillBlock(tensor, first + k, view.subarray(at, at + n));
@@ -94,6 +99,13 @@ export function encodeBlocksInto(tensor: TensorSpec, first: number, blocks: numb
     }
   }
   if (BIG_ENDIAN_HOST && width > 1) swapBytes(out.subarray(0, count * width), width);
+}
+
+/** `out` as the tensor's own float array when values can be drawn into it directly, else undefined. */
+function directView(dtype: TensorSpec['dtype'], out: Uint8Array, count: number): Float64Array | Float32Array | undefined {
+  if (dtype === 'float64' && out.byteOffset % 8 === 0) return new Float64Array(out.buffer, out.byteOffset, count);
+  if (dtype === 'float32' && out.byteOffset % 4 === 0) return new Float32Array(out.buffer, out.byteOffset, count);
+  return undefined;
 }
 
 /** Store the first n values of `blockValues` as elements [at, at + n) of `out`, rounded to `dtype`. */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 
 /**
  * A seed: a safe integer or a string. A string that spells a canonical integer ("42", "-7") is the
- * same seed as that integer, so `--seed 42` and `"seed": "42"` agree.
+ * same seed as that integer, so a seed of 42 and `"seed": "42"` agree.
  */
 export type Seed = number | string;
 

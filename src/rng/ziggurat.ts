@@ -60,7 +60,9 @@ export function standardNormal(g: Tychei): number {
  * loop's function stops V8 from inlining it there, which spilled the generator state to the stack
  * on every iteration: ~190 instructions per value before, ~100 after (valgrind, in-process), about
  * 2.5x the values per second. Pass the same kind of array every time where speed matters: the
- * generation path passes Float64Array only (src/io/chunks.ts), so the store stays monomorphic.
+ * generation path passes the output's own Float32Array for float32 (the store rounds once, no
+ * second pass) and a Float64Array otherwise (src/io/chunks.ts), so in a one-dtype job the store
+ * stays monomorphic.
  */
 export function fillNormal(
   g: Tychei,

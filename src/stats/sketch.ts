@@ -64,12 +64,13 @@ const PAGE_SIZE = 1 << PAGE_BITS;
  * typed array found through a typed directory, which keeps the hot loop monomorphic.
  */
 export class SketchBuilder {
-  /** Page index in `store` of each sign-and-binade, or -1. */
-  private dir = new Int32Array(1 << 9).fill(-1);
-  private store = new Uint32Array(0);
+  /** Page index in `store` of each sign-and-binade, or -1 (the shared empty table until a page exists). */
+  private dir = NO_PAGES;
+  private store = EMPTY_STORE;
   private pagesUsed = 0;
   private sinceSpill = 0;
-  private spilled = new Map<number, number>();
+  /** Counts moved out of 32-bit counters; allocated only past 4G values. */
+  private spilled: Map<number, number> | undefined;
 
   /** Bytes held by the counters (for a reader's memory budget). */
   get bytes(): number {
@@ -78,6 +79,7 @@ export class SketchBuilder {
 
   /** Make room for the page of directory entry `d`; returns its offset in `store`. */
   private newPage(d: number): number {
+    if (this.dir === NO_PAGES) this.dir = new Int32Array(1 << 9).fill(-1);
     if ((this.pagesUsed + 1) * PAGE_SIZE > this.store.length) {
       const grown = new Uint32Array(Math.max(8, this.pagesUsed * 2) * PAGE_SIZE);
       grown.set(this.store);
@@ -96,7 +98,7 @@ export class SketchBuilder {
     if (n <= 0) return 0;
     if (this.sinceSpill + n > 0xffffffff) this.spill();
     this.sinceSpill += n;
-    const dir = this.dir;
+    let dir = this.dir;
     let store = this.store;
     let skipped = 0;
     for (let i = start; i < end; i++) {
@@ -109,6 +111,7 @@ export class SketchBuilder {
       let page = dir[k >>> PAGE_BITS]!;
       if (page < 0) {
         this.newPage(k >>> PAGE_BITS);
+        dir = this.dir;
         store = this.store;
         page = dir[k >>> PAGE_BITS]!;
       }
@@ -119,12 +122,13 @@ export class SketchBuilder {
 
   /** Move counts into the wide map before a 32-bit counter could overflow (past 4G values). */
   private spill(): void {
+    const wide = (this.spilled ??= new Map());
     this.dir.forEach((page, d) => {
       if (page < 0) return;
       for (let j = 0; j < PAGE_SIZE; j++) {
         const c = this.store[page * PAGE_SIZE + j]!;
         const k = (d << PAGE_BITS) | j;
-        if (c !== 0) this.spilled.set(k, (this.spilled.get(k) ?? 0) + c);
+        if (c !== 0) wide.set(k, (wide.get(k) ?? 0) + c);
       }
     });
     this.store.fill(0);
@@ -133,25 +137,27 @@ export class SketchBuilder {
 
   /** The compact sketch; the builder is empty afterwards. */
   finish(): FloatSketch {
+    const wide = this.spilled;
+    // No value counted (an empty tensor, or only NaN and infinities): nothing to walk or allocate.
+    if (this.pagesUsed === 0 && wide === undefined) return EMPTY_SKETCH;
     const keys: number[] = [];
     const counts: number[] = [];
-    const wide = this.spilled;
     this.dir.forEach((page, d) => {
-      if (page < 0 && wide.size === 0) return;
+      if (page < 0 && wide === undefined) return;
       for (let j = 0; j < PAGE_SIZE; j++) {
         const k = (d << PAGE_BITS) | j;
-        const c = (page < 0 ? 0 : this.store[page * PAGE_SIZE + j]!) + (wide.size > 0 ? (wide.get(k) ?? 0) : 0);
+        const c = (page < 0 ? 0 : this.store[page * PAGE_SIZE + j]!) + (wide !== undefined ? (wide.get(k) ?? 0) : 0);
         if (c !== 0) {
           keys.push(k);
           counts.push(c);
         }
       }
     });
-    this.dir = new Int32Array(1 << 9).fill(-1);
-    this.store = new Uint32Array(0);
+    this.dir = NO_PAGES;
+    this.store = EMPTY_STORE;
     this.pagesUsed = 0;
     this.sinceSpill = 0;
-    this.spilled = new Map();
+    this.spilled = undefined;
     return new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts));
   }
 }
@@ -195,6 +201,14 @@ export class FloatSketch {
     return rep(this.keys[this.keys.length - 1]!);
   }
 }
+
+/*
+ * Shared empties: a builder allocates its directory and pages only when a finite value arrives, so
+ * an input of many empty tensors costs no table per tensor. NO_PAGES is never written to.
+ */
+const NO_PAGES = new Int32Array(1 << 9).fill(-1);
+const EMPTY_STORE = new Uint32Array(0);
+const EMPTY_SKETCH = new FloatSketch(new Uint32Array(0), new Float64Array(0));
 
 /** Kolmogorov–Smirnov distance of binned data to a continuous CDF, with its resolution. */
 export interface BinnedKs {

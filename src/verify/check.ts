@@ -5,15 +5,14 @@ import { usageError } from '../errors.js';
 import type { FormatDef, WriteContext } from '../formats/types.js';
 import { CompareSink, DifferenceFound } from '../generate/compare-sink.js';
 import { emitParts, madeFiles, writeAll } from '../generate/emit.js';
-import { writeContext, type ContextOptions } from '../generate/generate.js';
+import { generationPool, writeContext, type ContextOptions } from '../generate/generate.js';
 import { isOwnName } from '../generate/owned.js';
 import { planPaths } from '../generate/paths.js';
 import { planOutput } from '../generate/plan.js';
 import { kindOf } from '../generate/target.js';
-import { BlockPool, defaultThreads } from '../io/pool.js';
 import type { Sink } from '../io/sink.js';
 import type { TensorSpec } from '../weights-spec/types.js';
-import { compareFile, type TensorOutcome } from './tensors.js';
+import { compareFile, expectedChunks, type ExpectedChunks, type TensorOutcome } from './tensors.js';
 
 /*
  * `gen --check`: the ordinary writers run into comparing sinks that read what is on disk in step,
@@ -61,13 +60,13 @@ export async function checkOutput(options: CheckOptions): Promise<CheckResult> {
   const plan = planOutput(spec, output, options.format, options.formatOptions);
   if (plan.layout === 'stream') throw usageError('output', 'must be a file or directory to check against, not stdout', output);
   const paths = planPaths(spec, output, plan);
-  const total = spec.tensors.reduce((s, t) => s + t.size, 0);
-  const pool = BlockPool.create(options.threads ?? defaultThreads(total));
+  const pool = generationPool(spec, options.threads);
   try {
     const ctx = writeContext(options, plan, pool);
+    const expected = expectedChunks(spec);
     const kind = await kindOf(paths.target);
     if (plan.layout === 'file') {
-      const problems = kind === 'file' ? await checkFile(paths.target, plan.format, spec.tensors, ctx) : [{ path: paths.target, kind: 'missing' as const }];
+      const problems = kind === 'file' ? await checkFile(paths.target, plan.format, spec.tensors, ctx, expected) : [{ path: paths.target, kind: 'missing' as const }];
       return { output: paths.target, files: [paths.target], problems };
     }
     const dir = paths.target;
@@ -85,7 +84,7 @@ export async function checkOutput(options: CheckOptions): Promise<CheckResult> {
       return sink;
     });
     for (const { part, sink } of compared) {
-      if (sink.difference !== undefined) problems.push(await differs(join(dir, part.path), sink.difference.offset, part.tensors));
+      if (sink.difference !== undefined) problems.push(await differs(join(dir, part.path), sink.difference.offset, part.tensors, expected));
     }
     const made = madeFiles(plan, ctx, files);
     for (const f of made) {
@@ -102,7 +101,7 @@ export async function checkOutput(options: CheckOptions): Promise<CheckResult> {
   }
 }
 
-async function checkFile(path: string, format: FormatDef, tensors: readonly TensorSpec[], ctx: WriteContext): Promise<CheckProblem[]> {
+async function checkFile(path: string, format: FormatDef, tensors: readonly TensorSpec[], ctx: WriteContext, expected: ExpectedChunks): Promise<CheckProblem[]> {
   // Nothing needs the rest once it differs (no manifest lists its sha256): stop there.
   const sink = await CompareSink.open(path, { stopAtFirst: true, hash: false });
   try {
@@ -110,12 +109,12 @@ async function checkFile(path: string, format: FormatDef, tensors: readonly Tens
     return [];
   } catch (err) {
     if (!(err instanceof DifferenceFound)) throw err;
-    return [await differs(path, err.difference.offset, tensors)];
+    return [await differs(path, err.difference.offset, tensors, expected)];
   }
 }
 
-async function differs(path: string, offset: number, tensors: readonly TensorSpec[]): Promise<CheckProblem> {
-  const outcomes = await compareFile(path, path, tensors);
+async function differs(path: string, offset: number, tensors: readonly TensorSpec[], expected: ExpectedChunks): Promise<CheckProblem> {
+  const outcomes = await compareFile(path, path, tensors, expected);
   return { path, kind: 'differs', offset, tensors: outcomes.filter((o): o is Exclude<TensorOutcome, { status: 'match' }> => o.status !== 'match') };
 }
 

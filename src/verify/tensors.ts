@@ -5,7 +5,8 @@ import type { TensorConsumer, TensorHeader, TensorSink } from '../formats/types.
 import { tensorChunks } from '../io/chunks.js';
 import { ByteSource } from '../io/source.js';
 import { DETECT_BYTES, detectReader } from '../inspect/detect.js';
-import type { TensorSpec } from '../weights-spec/types.js';
+import { CompatSource } from '../generate/compat.js';
+import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
 
 /*
  * Tensor by tensor: read a file with the format's own reader and compare each tensor's data with
@@ -19,6 +20,16 @@ export type TensorOutcome =
   | { readonly tensor: string; readonly status: 'differs'; readonly index: number; readonly expected: number; readonly found: number }
   | { readonly tensor: string; readonly status: 'missing' | 'extra' }
   | { readonly tensor: string; readonly status: 'mismatch'; readonly what: string };
+
+/** A tensor's expected bytes, regenerated chunk by chunk. */
+export type ExpectedChunks = (tensor: TensorSpec) => Iterator<Buffer>;
+
+/** The expected bytes of a spec's tensors: the stream, or its compat mode's values (spec field `compat`). */
+export function expectedChunks(spec: Pick<WeightsSpec, 'compat' | 'tensors'>): ExpectedChunks {
+  if (spec.compat === undefined) return (t) => tensorChunks(t);
+  const source = new CompatSource(spec.compat, spec.tensors);
+  return (t) => source.chunks(t);
+}
 
 /** One element's value from its little-endian bytes (integer types by their width, as read). */
 function decode(b: Buffer, at: number, dtype: string, width: number): number {
@@ -43,8 +54,8 @@ class TensorComparer implements TensorConsumer {
   private carry: Buffer | undefined;
   outcome: TensorOutcome | undefined;
 
-  constructor(readonly spec: TensorSpec) {
-    this.chunks = tensorChunks(spec);
+  constructor(readonly spec: TensorSpec, chunksOf: ExpectedChunks) {
+    this.chunks = chunksOf(spec);
     this.width = DTYPES[spec.dtype].bytes;
   }
 
@@ -88,7 +99,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** A sink comparing every tensor it is given with `expected` (by name); the rest are extra. */
-export function comparingSink(expected: readonly TensorSpec[], onMetadata: (value: unknown) => void = () => undefined): { sink: TensorSink; outcomes: () => TensorOutcome[] } {
+export function comparingSink(expected: readonly TensorSpec[], chunksOf: ExpectedChunks = (t) => tensorChunks(t), onMetadata: (value: unknown) => void = () => undefined): { sink: TensorSink; outcomes: () => TensorOutcome[] } {
   const specs = new Map(expected.map((t) => [t.name, t]));
   const results = new Map<string, TensorOutcome | TensorComparer>();
   const sink: TensorSink = {
@@ -105,7 +116,7 @@ export function comparingSink(expected: readonly TensorSpec[], onMetadata: (valu
         results.set(header.name, { tensor: header.name, status: 'mismatch', what: `expected ${spec.dtype} (${spec.shape.join(', ')}), found ${found}` });
         return ignore;
       }
-      const c = new TensorComparer(spec);
+      const c = new TensorComparer(spec, chunksOf);
       results.set(header.name, c);
       return c;
     },
@@ -140,8 +151,8 @@ export async function readFileInto(path: string, display: string, sink: TensorSi
  * Compare the tensors of one file with `expected`. A file the readers refuse is one outcome per
  * expected tensor ('mismatch', naming the problem), not an exception: the caller reports on.
  */
-export async function compareFile(path: string, display: string, expected: readonly TensorSpec[]): Promise<TensorOutcome[]> {
-  const { sink, outcomes } = comparingSink(expected);
+export async function compareFile(path: string, display: string, expected: readonly TensorSpec[], chunksOf?: ExpectedChunks): Promise<TensorOutcome[]> {
+  const { sink, outcomes } = comparingSink(expected, chunksOf);
   try {
     await readFileInto(path, display, sink, expected.length === 1 ? expected[0]!.name : 'array');
   } catch (err) {

@@ -5,7 +5,7 @@ import { STREAM_VERSION } from '../rng/stream.js';
 import { TOOL_VERSION } from '../version.js';
 import { resolveSpec } from '../weights-spec/parse.js';
 import { readRecorded, refuseVerify } from './provenance.js';
-import { comparingSink, readFileInto, type TensorOutcome } from './tensors.js';
+import { comparingSink, expectedChunks, readFileInto, type TensorOutcome } from './tensors.js';
 
 /*
  * `verify PATH`: regenerate from the provenance a file carries and compare, tensor by tensor,
@@ -17,6 +17,8 @@ export interface VerifyResult {
   readonly path: string;
   readonly seed: unknown;
   readonly streamVersion: number;
+  /** The compat mode the file was drawn in (spec field `compat`), if any. */
+  readonly compat?: string;
   /** The tool version that wrote the file, as recorded. */
   readonly toolVersion: string | undefined;
   /** Every tensor the file holds or the recorded spec lists, in the file's order. */
@@ -45,12 +47,12 @@ export async function verify(path: string): Promise<VerifyResult> {
     if (!(err instanceof InitWeightsError)) throw err;
     throw refuseVerify(shown, `its recorded spec is not one this init-weights reads (${err.message})`);
   }
-  const { sink, outcomes } = comparingSink(spec.tensors);
+  const { sink, outcomes } = comparingSink(spec.tensors, expectedChunks(spec));
   if ((await kindOf(shown)) === 'directory') {
     await readDirectory(shown, sink, (file, display, tensor) => readFileInto(file, display, sink, tensor));
   } else {
     await readFileInto(shown, shown, sink, spec.tensors.length === 1 ? spec.tensors[0]!.name : 'array');
   }
   const tensors = outcomes();
-  return { path: shown, seed: spec.seed, streamVersion, toolVersion, tensors, ok: tensors.every((t) => t.status === 'match') };
+  return { path: shown, seed: spec.seed, streamVersion, ...(spec.compat !== undefined ? { compat: spec.compat } : {}), toolVersion, tensors, ok: tensors.every((t) => t.status === 'match') };
 }

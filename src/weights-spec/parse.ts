@@ -1,4 +1,6 @@
-import { escapeText, InitWeightsError, show, specError } from '../errors.js';
+import { escapeText, InitWeightsError, show, specError, usageError } from '../errors.js';
+import { COMPAT_MODE_NAMES, compatError, isCompatMode } from '../compat/stream.js';
+import type { CompatModeName } from '../compat/types.js';
 import { isKernelLayout, KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
 import { DTYPE_NAMES, isDtype, type Dtype } from '../dtype/table.js';
 import { drawSeed, normalizeSeed, type Seed } from '../rng/seed.js';
@@ -23,9 +25,11 @@ export interface SpecOverrides {
   readonly seed?: Seed;
   readonly dtype?: Dtype;
   readonly layout?: KernelLayout;
+  /** Draw as this framework does (CLI --compat); replaces the spec's `compat`. */
+  readonly compat?: CompatModeName;
 }
 
-const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'layers', 'tensors'];
+const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'compat', 'layers', 'tensors'];
 const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed', 'zero_rows', 'chosen_by'];
 /** Longest `chosen_by` note (a rule label: `rules[k]` and its globs). */
 const MAX_NOTE = 4096;
@@ -84,6 +88,31 @@ function checkSeed(value: unknown, path: string): Seed {
 function checkLayout(value: unknown, path: string): KernelLayout {
   if (!isKernelLayout(value)) throw specError(path, `must be one of ${KERNEL_LAYOUTS.join(', ')}`, value);
   return value;
+}
+
+function checkCompat(value: unknown, path: string): CompatModeName {
+  if (!isCompatMode(value)) throw specError(path, `must be one of ${COMPAT_MODE_NAMES.join(', ')} (the framework whose own seeded initializers to reproduce; docs/compat/)`, value);
+  return value;
+}
+
+/**
+ * The first tensor the compat mode cannot draw, as an error at the field the user wrote (the spec
+ * path of the tensor's seed, dtype or initializer), or at `compat` when a request set the mode.
+ */
+function compatProblem(mode: CompatModeName, tensors: readonly TensorSpec[], entries: readonly Entry[], fromRequest: boolean): InitWeightsError | undefined {
+  const err = compatError(mode, tensors);
+  const m = err === undefined ? null : /^tensors\[(\d+)\]\.(.+)$/.exec(err.detail.field ?? '');
+  if (err === undefined || m === null) return err;
+  const i = Number(m[1]);
+  const [field, rule, value] = [m[2]!, err.detail.rule ?? '', err.detail.value];
+  if (fromRequest) return usageError('compat', `tensor ${escapeText(JSON.stringify(tensors[i]!.name))} ${field.replace('.params.', '.')}: ${rule}`, value);
+  const e = entries[i]!;
+  const param = /^initializer\.params\.(.+)$/.exec(field);
+  const path = field === 'seed' ? (e.seed === undefined ? 'seed' : e.seedPath)
+    : field === 'dtype' ? (e.dtype === undefined ? 'dtype' : e.dtypePath)
+      : field === 'shape' ? e.shapePath
+        : param !== null ? `${e.initPath}.${param[1]}` : `${e.initPath}${field === 'initializer.type' ? '' : `.${field}`}`;
+  return specError(path, `${rule} (tensor ${escapeText(JSON.stringify(tensors[i]!.name))})`, value);
 }
 
 function checkDtype(value: unknown, path: string): Dtype {
@@ -178,6 +207,7 @@ function resolvePlain(raw: unknown, overrides: SpecOverrides, expanded: ExpandRe
   const fileDtype = overrides.dtype ?? (raw.dtype === undefined ? 'float32' : checkDtype(raw.dtype, 'dtype'));
   const givenSeed = overrides.seed ?? (raw.seed === undefined ? undefined : checkSeed(raw.seed, 'seed'));
   const layout = overrides.layout ?? (raw.layout === undefined ? 'keras' : checkLayout(raw.layout, 'layout'));
+  const compat = overrides.compat ?? (raw.compat === undefined ? undefined : checkCompat(raw.compat, 'compat'));
   const fileSeed = givenSeed ?? drawSeed();
   if (raw.tensors === undefined && raw.layers === undefined) {
     throw specError('tensors', 'must be a list of tensors (or give "layers")', undefined);
@@ -203,10 +233,13 @@ function resolvePlain(raw: unknown, overrides: SpecOverrides, expanded: ExpandRe
     const zeroRows = checkZeroRows(e.zeroRows, e.zeroRowsPath, shape);
     return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer, ...(zeroRows ? { zeroRows } : {}), ...(e.chosenBy !== undefined ? { chosenBy: e.chosenBy } : {}) };
   });
+  const problem = compat === undefined ? undefined : compatProblem(compat, tensors, entries, overrides.compat !== undefined);
+  if (problem !== undefined) throw problem;
   const uses = ruleUses(rules, expanded.ruleCounts);
   return {
     version: SPEC_VERSION, seed: fileSeed, seedDrawn: givenSeed === undefined, dtype: fileDtype, layout, tensors,
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
     ...(uses !== undefined ? { rules: uses } : {}),
+    ...(compat !== undefined ? { compat } : {}),
   };
 }

@@ -17,7 +17,8 @@ function tensorJson(t: TensorSpec): Record<string, unknown> {
  * Its bytes for a spec without zero rows are what they were before zero rows existed.
  */
 export function specToJson(spec: WeightsSpec): Record<string, unknown> {
-  return { version: spec.version, seed: spec.seed, dtype: spec.dtype, tensors: spec.tensors.map(tensorJson) };
+  // `compat` only when set: the bytes of every other spec's provenance stay as they were.
+  return { version: spec.version, seed: spec.seed, dtype: spec.dtype, ...(spec.compat !== undefined ? { compat: spec.compat } : {}), tensors: spec.tensors.map(tensorJson) };
 }
 
 /**
@@ -33,6 +34,7 @@ export function printableSpec(spec: WeightsSpec): Record<string, unknown> {
     seed: spec.seed,
     dtype: spec.dtype,
     layout: spec.layout,
+    ...(spec.compat !== undefined ? { compat: spec.compat } : {}),
     tensors: spec.tensors.map((t) => ({ ...tensorJson(t), ...(t.chosenBy !== undefined ? { chosen_by: t.chosenBy } : {}) })),
   };
 }

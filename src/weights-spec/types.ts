@@ -2,6 +2,7 @@ import type { KernelLayout } from '../init/fans.js';
 import type { ParamValues } from '../init/params.js';
 import type { Dtype } from '../dtype/table.js';
 import type { Seed } from '../rng/seed.js';
+import type { CompatModeName } from '../compat/types.js';
 
 /** Current version of the spec file schema. */
 export const SPEC_VERSION = 1;
@@ -37,7 +38,7 @@ export interface TensorSpec {
    */
   readonly zeroRows?: readonly number[];
   /**
-   * What chose the initializer, for `--print-spec`: "defaults" or a rule (`rules[2] "**.bias"`).
+   * What chose the initializer, for the printed spec: "defaults" or a rule (`rules[2] "**.bias"`).
    * Absent when the tensor's own field or its layer did.
    */
   readonly chosenBy?: string;
@@ -60,11 +61,16 @@ export interface WeightsSpec {
   /** True when no seed was given and one was drawn for this run. */
   readonly seedDrawn: boolean;
   readonly dtype: Dtype;
-  /** Kernel layout used for fans and layer shapes (spec field `layout`, or `--layout`). */
+  /** Kernel layout used for fans and layer shapes (spec field `layout`, or the `layout` override). */
   readonly layout: KernelLayout;
   readonly tensors: readonly TensorSpec[];
   /** The spec's description, if it has one (a `like` source writes one). */
   readonly description?: string;
   /** The rules, in order, with their counts; absent when the spec has none. */
   readonly rules?: readonly RuleUse[];
+  /**
+   * Draw every tensor as this framework's own seeded initializer does (spec field `compat`,
+   * docs/compat/), instead of init-weights' stream. Absent: the stream (docs/stream.md).
+   */
+  readonly compat?: CompatModeName;
 }

@@ -180,7 +180,7 @@ describe('init-weights gen', () => {
 describe('gen: the built-in spec and the initializers', () => {
   /**
    * sha256 of the built-in's .npy files for `gen --seed 42` (stream v1), pinned when the built-in
-   * took Keras 3's names (dense, dense_1, dense_2; 0.2.0): the values are keyed by name, so they
+   * took Keras 3's names (dense, dense_1, dense_2; after 0.1.0): the values are keyed by name, so they
    * changed once then. The zero bias is the same bytes as before.
    */
   const BUILTIN_SHA = {

@@ -7,7 +7,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BLOCK_SIZE, fillBlock, generate, resolveSpec, tensorChunks, type Dtype, type GenerateOptions, type TensorSpec } from '../../src/index.js';
+import { fillBlock } from '../../src/io/chunks.js';
+import { generate, resolveSpec, tensorChunks, type Dtype, type GenerateOptions, type TensorSpec } from '../../src/index.js';
+import { BLOCK_SIZE } from '../../src/rng/stream.js';
 import { runPython, runPythonJson } from '../helpers/python.js';
 import { describeFormatInterop } from './formats-python.js';
 import { checkBuilt, PY_DIR, startBin, tempDir } from './support.js';

@@ -13,15 +13,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bfloat16BitsToNumber,
-  float16BitsToNumber,
-  float64ToBfloat16Bits,
-  float64ToFloat16Bits,
-  generate,
-  resolveSpec,
-  type Dtype,
-} from '../../src/index.js';
+import { bfloat16BitsToNumber, float16BitsToNumber, float64ToBfloat16Bits, float64ToFloat16Bits } from '../../src/dtype/round.js';
+import { generate, resolveSpec, type Dtype } from '../../src/index.js';
 import { describeInterop, runPythonJson } from '../helpers/python.js';
 import { PY_DIR, tempDir, writeFloat64LE } from './support.js';
 

@@ -32,23 +32,27 @@ export async function runInspect(opts: InspectOptions, io: CliIO): Promise<void>
 
 /** Report text held back before the first write: an input that fails early prints nothing. */
 const HOLD_BACK = 1 << 20;
+/** Past that, text is written in batches of about this many characters (one write per tensor was a syscall each). */
+const BATCH = 64 << 10;
 
 /**
  * A printer that holds the first MiB of the report, so a malformed input of ordinary size leaves
- * stdout empty (one error line on stderr); past that it streams, and a later error ends a
- * report already begun. It waits for stdout to drain, so a slow reader does not grow memory.
+ * stdout empty (one error line on stderr); past that it streams in 64 KiB batches, and a later
+ * error ends a report already begun. It waits for stdout to drain, so a slow reader does not grow
+ * memory.
  */
 function heldBack(io: CliIO): (text: string, last?: boolean) => Promise<void> | undefined {
-  let held: string[] | undefined = [];
+  let held: string[] = [];
   let heldBytes = 0;
+  let limit = HOLD_BACK;
   return (text, last = false) => {
-    if (held !== undefined) {
-      held.push(text);
-      heldBytes += text.length;
-      if (heldBytes < HOLD_BACK && !last) return undefined;
-      text = held.join('');
-      held = undefined;
-    }
+    held.push(text);
+    heldBytes += text.length;
+    if (heldBytes < limit && !last) return undefined;
+    text = held.join('');
+    held = [];
+    heldBytes = 0;
+    limit = BATCH;
     return drained(io, text);
   };
 }

@@ -21,7 +21,7 @@ export async function runVerify(opts: VerifyOptions, io: CliIO): Promise<number>
   }
   const bad = r.tensors.filter((t) => t.status !== 'match').length;
   const lines = r.tensors.map((t) => `  ${t.status === 'match' ? 'ok  ' : 'FAIL'}  ${escapeText(JSON.stringify(t.tensor))}${t.status === 'match' ? '' : `: ${outcomeText(t)}`}`);
-  const made = `seed ${escapeText(JSON.stringify(r.seed))}, stream v${r.streamVersion}${r.toolVersion !== undefined ? `, written by init-weights ${escapeText(r.toolVersion)}` : ''}`;
+  const made = `seed ${escapeText(JSON.stringify(r.seed))}, ${r.compat !== undefined ? `compat ${r.compat}` : `stream v${r.streamVersion}`}${r.toolVersion !== undefined ? `, written by init-weights ${escapeText(r.toolVersion)}` : ''}`;
   const verdict = r.ok ? `all ${r.tensors.length} tensors match` : `${bad} of ${r.tensors.length} tensors do not match`;
   io.stdout.write(`${escapeText(r.path)}: ${verdict} (${made})\n${lines.join('\n')}\n`);
   return r.ok ? 0 : 1;

@@ -1,3 +1,4 @@
+import { compatMode } from '../../compat/stream.js';
 import { STREAM_VERSION } from '../../rng/stream.js';
 import { specToJson } from '../../weights-spec/parse.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
@@ -22,6 +23,8 @@ export function provenance(spec: WeightsSpec): Record<string, unknown> {
     toolVersion: TOOL_VERSION,
     streamVersion: STREAM_VERSION,
     seed: spec.seed,
+    // A compat output records the framework it reproduces (the spec's `compat` is what verify reads).
+    ...(spec.compat !== undefined ? { compat: { mode: spec.compat, follows: compatMode(spec.compat).follows } } : {}),
     spec: specToJson(spec),
   };
 }

@@ -5,21 +5,12 @@
  * readers that map the file can view each tensor in place). Offsets start at 0 and tile the data
  * with no holes, in the order given.
  */
-import { DTYPES, STORED_ONLY, type Dtype } from '../../dtype/table.js';
+import { DTYPES, type Dtype } from '../../dtype/table.js';
 import { InitWeightsError } from '../../errors.js';
-import { checkedSize, q, showShape } from '../reader.js';
+import { SAFETENSORS_DTYPES } from './dtypes.js';
+import { DTYPE_NAMES, scanSafetensorsHeader } from './scan.js';
 
-/** safetensors' dtype names (its Rust `Dtype` enum as serialized). */
-export const SAFETENSORS_DTYPES: Readonly<Record<Dtype, string>> = {
-  float32: 'F32',
-  float64: 'F64',
-  float16: 'F16',
-  bfloat16: 'BF16',
-  int64: 'I64',
-  int32: 'I32',
-  uint8: 'U8',
-  bool: 'BOOL',
-};
+export { SAFETENSORS_DTYPES, SAFETENSORS_READ_DTYPES } from './dtypes.js';
 
 /** safetensors refuses headers over 100,000,000 bytes (MAX_HEADER_SIZE in its Rust crate). */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -105,18 +96,6 @@ export function encodeShardIndex(shards: readonly (readonly SafetensorsEntry[])[
   return Buffer.from(`${JSON.stringify({ metadata: { ...metadata, total_size: total }, weight_map: weightMap }, null, 2)}\n`, 'utf8');
 }
 
-// Null-prototype tables: a hostile header's "constructor" or "__proto__" dtype must not find anything.
-/** safetensors dtype name → the element type inspect summarises. */
-export const SAFETENSORS_READ_DTYPES: Readonly<Record<string, Dtype>> = Object.assign(
-  Object.create(null) as Record<string, Dtype>,
-  Object.fromEntries(Object.entries(SAFETENSORS_DTYPES).map(([k, v]) => [v, k])),
-);
-/** safetensors dtype name → width of the types readers only step over. */
-const STORED_ONLY_WIDTH: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
-  I8: STORED_ONLY.int8, F8_E5M2: STORED_ONLY.float8_e5m2, F8_E4M3: STORED_ONLY.float8_e4m3,
-  I16: STORED_ONLY.int16, U16: STORED_ONLY.uint16, U32: STORED_ONLY.uint32, U64: STORED_ONLY.uint64,
-});
-
 /** One tensor entry of a header being read, checked. */
 export interface SafetensorsRecord {
   readonly name: string;
@@ -128,52 +107,14 @@ export interface SafetensorsRecord {
 
 /**
  * Parse and check a safetensors JSON header (pure): entries sorted by offset, starting at 0 and
- * tiling the data with no hole and no overlap, each exactly shape × dtype bytes. Returns the
- * entries and `__metadata__`, or a reason the header is unusable.
+ * tiling the data with no hole and no overlap, each exactly shape × dtype bytes, no name twice.
+ * Returns the entries and `__metadata__`, or a reason the header is unusable. Readers of large
+ * headers use {@link scanSafetensorsHeader}, which keeps the entries compactly.
  */
 export function parseSafetensorsHeader(text: string): { entries: SafetensorsRecord[]; metadata: Record<string, unknown> | undefined } | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return 'header is not valid JSON';
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'header is not a JSON object';
-  const entries: SafetensorsRecord[] = [];
-  let metadata: Record<string, unknown> | undefined;
-  for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return '__metadata__ is not an object';
-      metadata = v as Record<string, unknown>;
-      continue;
-    }
-    if (typeof v !== 'object' || v === null) return `tensor ${q(name)}: entry is not an object`;
-    const e = v as Record<string, unknown>;
-    const dtype = e.dtype;
-    const shape = e.shape;
-    const offs = e.data_offsets;
-    if (typeof dtype !== 'string') return `tensor ${q(name)}: dtype is not a string`;
-    if (!Array.isArray(shape)) return `tensor ${q(name)}: shape is not a list`;
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-      return `tensor ${q(name)}: data_offsets is not a pair of non-negative integers`;
-    }
-    const [begin, end] = offs as [number, number];
-    if (end < begin) return `tensor ${q(name)}: data_offsets [${begin}, ${end}] end before they begin`;
-    const known = SAFETENSORS_READ_DTYPES[dtype];
-    const width = known !== undefined ? undefined : STORED_ONLY_WIDTH[dtype];
-    if (known === undefined && width === undefined) return `tensor ${q(name)}: unknown dtype ${q(dtype)}`;
-    const size = checkedSize(shape, known ?? 'uint8');
-    if (typeof size === 'string') return `tensor ${q(name)}: ${size}`;
-    const bytes = known !== undefined ? size.bytes : size.count * width!;
-    if (end - begin !== bytes) return `tensor ${q(name)}: shape ${showShape(shape)} of ${dtype} is ${bytes} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`;
-    entries.push({ name, dtype, shape: shape as number[], begin, end });
-  }
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let at = 0;
-  for (const e of entries) {
-    if (e.begin > at) return `tensor ${q(e.name)}: a hole in the data before offset ${e.begin} (previous tensor ends at ${at})`;
-    if (e.begin < at) return `tensor ${q(e.name)}: data_offsets overlap the previous tensor (begin ${e.begin} < ${at})`;
-    at = e.end;
-  }
-  return { entries, metadata };
+  const scanned = scanSafetensorsHeader(Buffer.from(text, 'utf8'));
+  if (typeof scanned === 'string') return scanned;
+  const t = scanned.table;
+  const entries = Array.from({ length: t.count }, (_, k) => ({ name: t.name(k), dtype: DTYPE_NAMES[t.code(k)]!, shape: t.shape(k), begin: t.begin(k), end: t.end(k) }));
+  return { entries, metadata: scanned.metadata };
 }

@@ -1,37 +1,54 @@
+import { isUtf8 } from 'node:buffer';
 import type { ByteSource } from '../../io/source.js';
 import type { FormatReader, TensorSink } from '../types.js';
-import { deliver, q, utf8 } from '../reader.js';
-import { parseSafetensorsHeader, SAFETENSORS_MAX_HEADER, SAFETENSORS_READ_DTYPES } from './header.js';
+import { deliver, q } from '../reader.js';
+import { SAFETENSORS_MAX_HEADER, SAFETENSORS_READ_DTYPES } from './header.js';
+import { DTYPE_NAMES, scanSafetensorsHeader } from './scan.js';
 
 // The header parser moved to header.ts; re-exported for callers of its old home (weights-spec/like).
 export { parseSafetensorsHeader } from './header.js';
 
-/** A safetensors file: 8-byte header length, the JSON header, then the tensors back to back. */
+/**
+ * A safetensors file: 8-byte header length, the JSON header, then the tensors back to back. The
+ * header is scanned into compact columns and its tensors are delivered one at a time, so a header
+ * of a million entries costs its own bytes plus a few dozen bytes per entry.
+ */
 export async function readSafetensors(src: ByteSource, sink: TensorSink): Promise<void> {
   const lenBuf = await src.exact(8, 'safetensors header length');
   const n = lenBuf.readBigUInt64LE(0);
   if (n > BigInt(SAFETENSORS_MAX_HEADER)) throw src.fail(`safetensors header length ${n} is past the ${SAFETENSORS_MAX_HEADER}-byte limit`);
   const hlen = Number(n);
   if (src.remaining !== undefined && hlen > src.remaining) throw src.fail(`safetensors header length ${hlen} runs past the end of the file (${src.remaining} bytes left)`);
-  const text = utf8(await src.exact(hlen, 'safetensors header', SAFETENSORS_MAX_HEADER));
-  if (text === undefined) throw src.fail('safetensors header is not valid UTF-8');
-  const parsed = parseSafetensorsHeader(text);
-  if (typeof parsed === 'string') throw src.fail(parsed);
-  if (parsed.metadata !== undefined) sink.metadata(parsed.metadata);
-  sink.count?.(parsed.entries.filter((e) => SAFETENSORS_READ_DTYPES[e.dtype] !== undefined).length);
-  const dataLen = parsed.entries.length === 0 ? 0 : parsed.entries[parsed.entries.length - 1]!.end;
+  // One copy, filled as bytes arrive: an unfilled allocUnsafe buffer costs no memory, so a pipe
+  // that claims a long header and ends early holds only what it sent.
+  const header = Buffer.allocUnsafe(hlen);
+  let got = 0;
+  await src.stream(hlen, 'safetensors header', (b) => {
+    header.set(b, got);
+    got += b.length;
+  });
+  if (!isUtf8(header)) throw src.fail('safetensors header is not valid UTF-8');
+  const scanned = scanSafetensorsHeader(header);
+  if (typeof scanned === 'string') throw src.fail(scanned);
+  const t = scanned.table;
+  if (scanned.metadata !== undefined) sink.metadata(scanned.metadata);
+  sink.count?.(scanned.readCount);
+  const dataLen = t.dataLength;
   if (src.remaining !== undefined && src.remaining !== dataLen) {
     throw src.fail(src.remaining < dataLen ? `truncated: the header declares ${dataLen} data bytes, the file has ${src.remaining}` : `${src.remaining - dataLen} bytes after the last tensor`);
   }
-  for (const e of parsed.entries) {
-    const dtype = SAFETENSORS_READ_DTYPES[e.dtype];
-    const where = `tensor ${q(e.name)}`;
+  for (let k = 0; k < t.count; k++) {
+    const name = t.name(k);
+    const stDtype = DTYPE_NAMES[t.code(k)]!;
+    const dtype = SAFETENSORS_READ_DTYPES[stDtype];
+    const bytes = t.end(k) - t.begin(k);
+    const where = `tensor ${q(name)}`;
     if (dtype === undefined) {
-      sink.skipped?.(e.name, e.dtype, e.shape, `inspect does not summarise ${e.dtype}`);
-      await src.skip(e.end - e.begin, where);
+      sink.skipped?.(name, stDtype, t.shape(k), `inspect does not summarise ${stDtype}`);
+      await src.skip(bytes, where);
       continue;
     }
-    await deliver(src, sink, { name: e.name, dtype, shape: e.shape }, e.end - e.begin, where);
+    await deliver(src, sink, { name, dtype, shape: t.shape(k) }, bytes, where);
   }
   if (!(await src.atEnd())) throw src.fail('data after the last tensor');
 }

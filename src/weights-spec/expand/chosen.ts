@@ -3,7 +3,7 @@ import type { ChosenBy } from './rules.js';
 
 /*
  * How a resolved spec names what chose a tensor's initializer when the tensor did not: "defaults" or
- * a rule with its glob (`rules[2] "**.c_proj.weight"`), so `--print-spec` reads without the rules
+ * a rule with its glob (`rules[2] "**.c_proj.weight"`), so the printed spec reads without the rules
  * beside it. Rules were checked by expandSpec before these run.
  */
 

@@ -18,7 +18,7 @@ export interface Rule {
   readonly matches: NameMatcher;
   readonly fields: Readonly<Partial<Record<(typeof FILLED)[number], unknown>>>;
   readonly optional: boolean;
-  /** The rule as written, for errors and `--print-spec`. */
+  /** The rule as written, for errors and the printed spec. */
   readonly raw: Raw;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The init laws `like` writes as rules, and the raw spec shape it returns. Rules (not per-tensor
- * initializers) so that `--print-spec` shows the law once and a user's own rules, placed first,
+ * initializers) so that the printed spec shows the law once and a user's own rules, placed first,
  * override it.
  */
 
@@ -42,10 +42,13 @@ export function rule(match: string | string[], initializer: unknown, description
 
 /**
  * The convention for sources without a law (checkpoint headers, shape dumps): norm weights ones,
- * biases zeros, everything else normal(0, 0.02) (transformers' default initializer_range).
+ * biases zeros, BatchNorm's running statistics as torch starts them (mean 0, variance 1, count 0),
+ * everything else normal(0, 0.02) (transformers' default initializer_range).
  */
 export const DEFAULT_RULES: readonly Record<string, unknown>[] = [
-  rule(['**.*norm*.weight', '**.*Norm*.weight', '**.ln_*.weight', '**.ln.weight'], ONES, 'norm weights: ones'),
+  rule(['**.*norm*.weight', '**.*Norm*.weight', '**.ln_*.weight', '**.ln.weight', '**.bn*.weight'], ONES, 'norm weights: ones'),
+  rule(['**.running_var', '**.moving_variance'], ONES, 'running variances: ones'),
+  rule(['**.running_mean', '**.moving_mean', '**.num_batches_tracked'], ZEROS, 'running means and counts: zeros'),
   rule('**.bias', ZEROS, 'biases: zeros'),
   rule('**', normal(0.02), 'everything else: normal(0, 0.02)'),
 ];
