@@ -85,6 +85,9 @@ describe('gen --like', () => {
     const again = await runCli(['gen', '--like', tmp.path('ckpt/config.json'), '--seed', '1', '-o', tmp.path('ckpt/'), '--check']);
     expect(again.code).toBe(0);
     expect((await runCli(['verify', tmp.path('ckpt')])).code).toBe(0);
+    // -o ckpt (no slash) names the same existing directory: the same checkpoint, already there.
+    const plain = await runCli(['gen', '--like', tmp.path('ckpt/config.json'), '--seed', '1', '-o', tmp.path('ckpt')]);
+    expect([plain.code, plain.stderr.split('\n')[0]]).toEqual([0, expect.stringMatching(/ckpt unchanged \(safetensors directory/)]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { InitWeightsError } from '../../errors.js';
 import { defaultOutput, generate, type GenerateResult } from '../../generate/generate.js';
 import type { KernelLayout } from '../../init/fans.js';
@@ -53,7 +54,8 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
     return 0;
   }
   const format = opts.format ?? likeFormat(like, opts.output);
-  let output = opts.output;
+  // -o ckpt, an existing directory: the checkpoint goes inside it, as with -o ckpt/.
+  let output = format !== undefined && opts.format === undefined && opts.output !== undefined && isDirectory(opts.output) ? `${opts.output.replace(/\/+$/, '')}/` : opts.output;
   if (output === undefined) {
     if (io.stdout.isTTY === true || opts.check === true) {
       output = defaultOutput(spec.tensors.length, format, opts.maxShardSize !== undefined);
@@ -109,11 +111,19 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
 
 /**
  * A checkpoint made from a Hugging Face config or safetensors headers is a safetensors checkpoint
- * (DIR/model.safetensors): the format for a directory output (-o ckpt/) or none. Else undefined: the usual rules.
+ * (DIR/model.safetensors): the format for a directory output (-o ckpt/, or an existing ckpt) or none. Else undefined: the usual rules.
  */
 function likeFormat(like: LoadedSpec['like'], output: string | undefined): string | undefined {
   if (like === undefined || like.kind === 'shape-dump') return undefined;
-  return output === undefined || output.endsWith('/') ? 'safetensors' : undefined;
+  return output === undefined || output.endsWith('/') || isDirectory(output) ? 'safetensors' : undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 

@@ -3,7 +3,7 @@ import type { ByteSource } from '../../io/source.js';
 import type { FormatReader, TensorSink } from '../types.js';
 import { deliver, q } from '../reader.js';
 import { SAFETENSORS_MAX_HEADER, SAFETENSORS_READ_DTYPES } from './header.js';
-import { DTYPE_NAMES, scanSafetensorsHeader } from './scan.js';
+import { DTYPE_NAMES, scanSafetensorsHeader, type ScannedHeader } from './scan.js';
 
 // The header parser moved to header.ts; re-exported for callers of its old home (weights-spec/like).
 export { parseSafetensorsHeader } from './header.js';
@@ -14,22 +14,7 @@ export { parseSafetensorsHeader } from './header.js';
  * of a million entries costs its own bytes plus a few dozen bytes per entry.
  */
 export async function readSafetensors(src: ByteSource, sink: TensorSink): Promise<void> {
-  const lenBuf = await src.exact(8, 'safetensors header length');
-  const n = lenBuf.readBigUInt64LE(0);
-  if (n > BigInt(SAFETENSORS_MAX_HEADER)) throw src.fail(`safetensors header length ${n} is past the ${SAFETENSORS_MAX_HEADER}-byte limit`);
-  const hlen = Number(n);
-  if (src.remaining !== undefined && hlen > src.remaining) throw src.fail(`safetensors header length ${hlen} runs past the end of the file (${src.remaining} bytes left)`);
-  // One copy, filled as bytes arrive: an unfilled allocUnsafe buffer costs no memory, so a pipe
-  // that claims a long header and ends early holds only what it sent.
-  const header = Buffer.allocUnsafe(hlen);
-  let got = 0;
-  await src.stream(hlen, 'safetensors header', (b) => {
-    header.set(b, got);
-    got += b.length;
-  });
-  if (!isUtf8(header)) throw src.fail('safetensors header is not valid UTF-8');
-  const scanned = scanSafetensorsHeader(header);
-  if (typeof scanned === 'string') throw src.fail(scanned);
+  const scanned = await readHeader(src);
   const t = scanned.table;
   if (scanned.metadata !== undefined) sink.metadata(scanned.metadata);
   sink.count?.(scanned.readCount);
@@ -51,6 +36,30 @@ export async function readSafetensors(src: ByteSource, sink: TensorSink): Promis
     await deliver(src, sink, { name, dtype, shape: t.shape(k) }, bytes, where);
   }
   if (!(await src.atEnd())) throw src.fail('data after the last tensor');
+}
+
+/**
+ * The header, read and scanned. Its bytes live only in this call: the table keeps copies of the
+ * names, so the (up to 100 MB) header is garbage by the time the tensors are read.
+ */
+async function readHeader(src: ByteSource): Promise<ScannedHeader> {
+  const lenBuf = await src.exact(8, 'safetensors header length');
+  const n = lenBuf.readBigUInt64LE(0);
+  if (n > BigInt(SAFETENSORS_MAX_HEADER)) throw src.fail(`safetensors header length ${n} is past the ${SAFETENSORS_MAX_HEADER}-byte limit`);
+  const hlen = Number(n);
+  if (src.remaining !== undefined && hlen > src.remaining) throw src.fail(`safetensors header length ${hlen} runs past the end of the file (${src.remaining} bytes left)`);
+  // One copy, filled as bytes arrive: an unfilled allocUnsafe buffer costs no memory, so a pipe
+  // that claims a long header and ends early holds only what it sent.
+  const header = Buffer.allocUnsafe(hlen);
+  let got = 0;
+  await src.stream(hlen, 'safetensors header', (b) => {
+    header.set(b, got);
+    got += b.length;
+  });
+  if (!isUtf8(header)) throw src.fail('safetensors header is not valid UTF-8');
+  const scanned = scanSafetensorsHeader(header);
+  if (typeof scanned === 'string') throw src.fail(scanned);
+  return scanned;
 }
 
 /** safetensors: a little-endian u64 header length (under the cap), then a JSON object. */

@@ -41,7 +41,7 @@ export function scanSafetensorsHeader(b: Buffer): ScannedHeader | string {
     const end = skipValue(b, pos);
     return end >= 0 && ws(b, end) === b.length ? 'header is not a JSON object' : INVALID;
   }
-  const cols = new SafetensorsTable(b);
+  const cols = new SafetensorsTable(b, DTYPE_WIDTHS);
   const key = { escaped: false };
   const scratch: EntryScratch = { code: 0, begin: 0, end: 0, ndims: 0, dims: new Float64Array(MAX_DIMS) };
   let metadata: Record<string, unknown> | undefined;
@@ -94,7 +94,7 @@ export function scanSafetensorsHeader(b: Buffer): ScannedHeader | string {
   }
   if (ws(b, pos) !== b.length) return INVALID;
   if (problem !== undefined) return problem;
-  const tiled = cols.orderAndTile();
+  const tiled = cols.finish();
   return typeof tiled === 'string' ? tiled : { table: cols, metadata, readCount };
 }
 

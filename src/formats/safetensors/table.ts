@@ -1,20 +1,19 @@
 /*
- * The tensors of a scanned safetensors header, held compactly in typed arrays: each name as a byte
- * range of the header (decoded when asked for), dtype code, data offsets and dims. A hash table of
- * entry indices finds repeated names without keeping a string per tensor.
+ * The tensors of a scanned safetensors header, held compactly in typed arrays: dtype code, begin
+ * offset and dims per tensor (the end follows: begin + shape × dtype, which the scanner checked),
+ * and each name as a byte range, first of the header and, once the scan is done, of a buffer of
+ * the names alone, so the header itself can be let go. A hash table of entry indices finds
+ * repeated names while scanning without a string per tensor.
  */
 import { q } from '../reader.js';
 import type { EntryScratch } from './entry.js';
+import { stringEnd } from './json-lex.js';
 
-type Column = Float64Array | Int32Array | Uint32Array | Uint8Array;
-
-/** `a` with room for at least `need` items (doubling, so pushes stay amortised O(1)). */
-function room<T extends Column>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const grown = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-  grown.set(a as ArrayLike<number>);
-  return grown;
-}
+/**
+ * Bytes of the shortest entry a header can hold, `"":{"dtype":"U8","shape":[],"data_offsets":[0,0]}`:
+ * a header of n bytes holds at most n / 49 tensors, so the columns are sized once from that bound.
+ */
+export const MIN_ENTRY_BYTES = 49;
 
 /** FNV-1a over a string's UTF-16 code units: equal names hash equal however they were escaped. */
 function hashOf(s: string): number {
@@ -23,32 +22,54 @@ function hashOf(s: string): number {
   return h >>> 0;
 }
 
+/** Name of the JSON string (quotes included) at bytes[start, end). */
+function decodeName(bytes: Buffer, start: number, end: number, escaped: boolean): string {
+  return escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
+}
+
+/** The tensors of one header in typed columns; entry i in header order, position k in data order. */
 export class SafetensorsTable {
   /** Tensors held. */
   count = 0;
-  private nameStart = new Int32Array(64);
-  private nameEnd = new Int32Array(64);
+  /** Where each name's JSON string starts: in the header while scanning, in `names` after `finish`. */
+  private nameAt: Int32Array;
+  /** The header while scanning; then only the names, back to back (name i ends where i + 1 begins). */
+  private names: Buffer;
+  private nameBytes = 0;
+  private done = false;
   /** dtype code, plus 0x80 when the name has escapes. */
-  private flags = new Uint8Array(64);
-  private begins = new Float64Array(64);
-  private ends = new Float64Array(64);
+  private flags: Uint8Array;
+  private begins: Float64Array;
   /** Entry i's dims are dims[dimStart[i], dimStart[i + 1]). */
-  private dimStart = new Int32Array(65);
-  private dims = new Float64Array(256);
-  private hashes = new Uint32Array(64);
+  private dimStart: Int32Array;
+  private dims = new Float64Array(1024);
+  private hashes: Uint32Array;
   /** Open addressing: entry index + 1, or 0 for an empty slot. */
-  private slots = new Int32Array(128);
+  private slots: Int32Array;
   /** Data order: position k holds entry order[k]; undefined when the header is already in order. */
   private order: Uint32Array | undefined;
 
-  constructor(private readonly header: Buffer) {}
-
-  /** The name whose JSON string (quotes included) is header[start, end). */
-  decode(start: number, end: number, escaped: boolean): string {
-    return escaped ? (JSON.parse(this.header.toString('utf8', start, end)) as string) : this.header.toString('utf8', start + 1, end - 1);
+  /** @param widths bytes per element by dtype code. */
+  constructor(
+    header: Buffer,
+    private readonly widths: readonly number[],
+  ) {
+    const n = Math.floor(header.length / MIN_ENTRY_BYTES) + 1;
+    this.names = header;
+    this.nameAt = new Int32Array(n + 1);
+    this.flags = new Uint8Array(n);
+    this.begins = new Float64Array(n);
+    this.dimStart = new Int32Array(n + 1);
+    this.hashes = new Uint32Array(n);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * n + 2)));
   }
 
-  /** Add an entry; false (and nothing added) when its name is already held. */
+  /** The name whose JSON string is header[start, end) (while scanning). */
+  decode(start: number, end: number, escaped: boolean): string {
+    return decodeName(this.names, start, end, escaped);
+  }
+
+  /** Add an entry whose name is header[start, end); false (nothing added) when the name is held. */
   push(start: number, end: number, escaped: boolean, name: string, s: EntryScratch): boolean {
     const h = hashOf(name);
     const mask = this.slots.length - 1;
@@ -58,59 +79,66 @@ export class SafetensorsTable {
       slot = (slot + 1) & mask;
     }
     const i = this.count++;
-    this.nameStart = room(this.nameStart, i + 1);
-    this.nameEnd = room(this.nameEnd, i + 1);
-    this.flags = room(this.flags, i + 1);
-    this.begins = room(this.begins, i + 1);
-    this.ends = room(this.ends, i + 1);
-    this.hashes = room(this.hashes, i + 1);
-    this.dimStart = room(this.dimStart, i + 2);
+    if (i >= this.flags.length) throw new RangeError('safetensors header holds more entries than its size allows');
     const d0 = this.dimStart[i]!;
-    this.dims = room(this.dims, d0 + s.ndims);
-    this.nameStart[i] = start;
-    this.nameEnd[i] = end;
+    if (d0 + s.ndims > this.dims.length) {
+      const grown = new Float64Array(Math.max(d0 + s.ndims, this.dims.length * 2));
+      grown.set(this.dims);
+      this.dims = grown;
+    }
+    this.nameAt[i] = start;
+    this.nameBytes += end - start;
     this.flags[i] = s.code | (escaped ? 0x80 : 0);
     this.begins[i] = s.begin;
-    this.ends[i] = s.end;
     this.hashes[i] = h;
     this.dims.set(s.dims.subarray(0, s.ndims), d0);
     this.dimStart[i + 1] = d0 + s.ndims;
     this.slots[slot] = i + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
     return true;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let i = 0; i < this.count; i++) {
-      let slot = this.hashes[i]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = i + 1;
-    }
-    this.slots = slots;
+  private entryName(i: number): string {
+    const start = this.nameAt[i]!;
+    const end = this.done ? this.nameAt[i + 1]! : stringEnd(this.names, start);
+    return decodeName(this.names, start, end, (this.flags[i]! & 0x80) !== 0);
   }
 
-  private entryName(i: number): string {
-    return this.decode(this.nameStart[i]!, this.nameEnd[i]!, (this.flags[i]! & 0x80) !== 0);
+  private entryEnd(i: number): number {
+    let count = 1;
+    for (let d = this.dimStart[i]!; d < this.dimStart[i + 1]!; d++) count *= this.dims[d]!;
+    return this.begins[i]! + count * this.widths[this.flags[i]! & 0x7f]!;
   }
 
   /**
-   * Put the entries in data order (by begin, then end, then header order) and check they start
-   * at 0 and tile the data: a reason when they do not. The name table is dropped: it is done.
+   * End the scan: copy the names out of the header (which the table then no longer holds), put
+   * the entries in data order (by begin, then end, then header order) and check that they start
+   * at 0 and tile the data. Returns a reason when they do not.
    */
-  orderAndTile(): string | undefined {
+  finish(): string | undefined {
     this.slots = new Int32Array(0);
-    const { begins, ends } = this;
-    let sorted = true;
-    for (let i = 1; i < this.count && sorted; i++) sorted = begins[i - 1]! < begins[i]! || (begins[i - 1] === begins[i] && ends[i - 1]! <= ends[i]!);
-    if (!sorted) this.order = Uint32Array.from({ length: this.count }, (_, i) => i).sort((x, y) => begins[x]! - begins[y]! || ends[x]! - ends[y]! || x - y);
+    this.hashes = new Uint32Array(0);
+    const names = Buffer.allocUnsafe(this.nameBytes);
     let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      const start = this.nameAt[i]!;
+      const end = stringEnd(this.names, start);
+      this.names.copy(names, at, start, end);
+      this.nameAt[i] = at;
+      at += end - start;
+    }
+    this.nameAt[this.count] = at;
+    this.names = names;
+    this.done = true;
+    const begins = this.begins;
+    let sorted = true;
+    for (let i = 1; i < this.count && sorted; i++) sorted = begins[i - 1]! < begins[i]! || (begins[i - 1] === begins[i] && this.entryEnd(i - 1) <= this.entryEnd(i));
+    if (!sorted) this.order = Uint32Array.from({ length: this.count }, (_, i) => i).sort((x, y) => begins[x]! - begins[y]! || this.entryEnd(x) - this.entryEnd(y) || x - y);
+    let end = 0;
     for (let k = 0; k < this.count; k++) {
       const b = this.begin(k);
-      if (b > at) return `tensor ${q(this.name(k))}: a hole in the data before offset ${b} (previous tensor ends at ${at})`;
-      if (b < at) return `tensor ${q(this.name(k))}: data_offsets overlap the previous tensor (begin ${b} < ${at})`;
-      at = this.end(k);
+      if (b > end) return `tensor ${q(this.name(k))}: a hole in the data before offset ${b} (previous tensor ends at ${end})`;
+      if (b < end) return `tensor ${q(this.name(k))}: data_offsets overlap the previous tensor (begin ${b} < ${end})`;
+      end = this.end(k);
     }
     return undefined;
   }
@@ -142,8 +170,9 @@ export class SafetensorsTable {
     return this.begins[this.at(k)]!;
   }
 
+  /** End of the k-th tensor's data (begin + shape × dtype bytes, as checked). */
   end(k: number): number {
-    return this.ends[this.at(k)]!;
+    return this.entryEnd(this.at(k));
   }
 
   /** Bytes of data the header declares (the last tensor's end). */
