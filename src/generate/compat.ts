@@ -10,7 +10,7 @@ import type { TensorSpec } from '../weights-spec/types.js';
 
 /*
  * The bytes of a compat output (spec field `compat`): each tensor's values from compatChunks, rounded
- * once to its dtype as the stream's values are, for the same writers, `--check` and `verify`.
+ * once to its dtype as the stream's values are, for the same writers, checks and `verify`.
  * Sequential, on one thread: torch's one generator runs through the tensors in spec order.
  */
 

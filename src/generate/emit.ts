@@ -9,7 +9,7 @@ import type { OutputPlan } from './plan.js';
 /*
  * The files of a directory output, into whatever sinks the caller gives: temp files (a fresh
  * directory), staged files beside existing ones (writing into a directory), or comparing sinks
- * (`--check`). One sequence of writers, so the three can never disagree on the bytes.
+ * (a check). One sequence of writers, so the three can never disagree on the bytes.
  */
 
 /** One file written; `sha256` is absent only when hashing was turned off. */
