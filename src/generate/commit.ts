@@ -36,8 +36,12 @@ export async function writeDirectory(paths: PlannedPaths, plan: OutputPlan, ctx:
   registerTemp(temp);
   try {
     await makeDir(temp, dir);
+    // Parent directories already made: one mkdir per folder, not one per file.
+    const made = new Set<string>([temp]);
     const files = await emitParts(paths, plan, ctx, async (part) => {
-      await makeDir(dirname(join(temp, part.path)), dirname(join(dir, part.path)), true);
+      const parent = dirname(join(temp, part.path));
+      if (!made.has(parent)) await makeDir(parent, dirname(join(dir, part.path)), true);
+      made.add(parent);
       return FileSink.create(join(temp, part.path), { direct: true, display: join(dir, part.path) });
     });
     for (const f of madeFiles(plan, ctx, files)) await writeBytes(temp, dir, f.path, f.bytes);

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { link, lstat, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { errnoText, existsError, InitWeightsError } from '../errors.js';
@@ -28,6 +29,16 @@ function ioError(what: string, path: string, err: unknown): InitWeightsError {
   return new InitWeightsError('E_IO', `${what} ${path}: ${errnoText(err)}`, { cause: err });
 }
 
+/** A file that could not be created: a bad output path (exit 2), or an I/O fault (exit 1). */
+function createError(display: string, err: unknown): InitWeightsError {
+  const e = ioError('cannot create', display, err);
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (['ENAMETOOLONG', 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR'].includes(code)) {
+    return new InitWeightsError('E_TARGET', e.message, { cause: err });
+  }
+  return e;
+}
+
 /** File systems without hard links answer link(2) with one of these. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
 
@@ -50,10 +61,16 @@ async function commitExclusive(temp: string, target: string, display: string): P
   await unlink(temp);
 }
 
+/** Writes smaller than this are gathered into one buffer of this size before they go out. */
+const COALESCE_BYTES = 256 * 1024;
+
 /**
  * A file written through a temp file beside it and renamed into place on close; or, with
  * `direct`, written in place (for files inside a temp directory that is itself renamed).
- * One write is kept in flight, so generating the next chunk overlaps writing this one.
+ * One write is kept in flight, so generating the next chunk overlaps writing this one. A direct
+ * file is opened at its first large write; one that stays small is written whole at close in one
+ * synchronous call (a directory of 150k tiny .npy files would otherwise wait on three thread-pool
+ * round trips per file).
  */
 export class FileSink implements Sink {
   private readonly hash: Hash | undefined;
@@ -61,9 +78,14 @@ export class FileSink implements Sink {
   private pending: Promise<unknown> = Promise.resolve();
   private failed: unknown;
   private closed = false;
+  /** Small pieces waiting to go out together (see write). */
+  private stage: Buffer | undefined;
+  private staged = 0;
+  /** Set by the first write that goes to the file (before then, a direct file is not open). */
+  private sending = false;
 
   private constructor(
-    private readonly fh: FileHandle,
+    private fh: FileHandle | undefined,
     private readonly path: string,
     private readonly target: string,
     private readonly direct: boolean,
@@ -80,45 +102,99 @@ export class FileSink implements Sink {
     const direct = options.direct ?? false;
     const path = direct ? target : tempPathFor(target);
     if (!direct) registerTemp(path);
+    const make = (fh: FileHandle | undefined): FileSink => new FileSink(fh, path, target, direct, options.display ?? target, options.replace ?? false, options.hash ?? true);
+    if (direct) return make(undefined);
     try {
-      const fh = await open(path, 'wx', 0o644);
-      return new FileSink(fh, path, target, direct, options.display ?? target, options.replace ?? false, options.hash ?? true);
+      return make(await open(path, 'wx', 0o644));
     } catch (err) {
-      if (!direct) unregisterTemp(path);
-      const e = ioError('cannot create', options.display ?? target, err);
-      // Failing to create the file is a bad output path (exit 2), not a fault midway.
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (['ENAMETOOLONG', 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR'].includes(code)) {
-        throw new InitWeightsError('E_TARGET', e.message, { cause: err });
-      }
-      throw e;
+      unregisterTemp(path);
+      throw createError(options.display ?? target, err);
     }
   }
 
+  /** The open file, opening it now if this is its first write. */
+  private async handle(): Promise<FileHandle> {
+    if (this.fh !== undefined) return this.fh;
+    try {
+      this.fh = await open(this.path, 'wx', 0o644);
+    } catch (err) {
+      throw createError(this.display, err);
+    }
+    return this.fh;
+  }
+
   async write(chunk: Uint8Array): Promise<void> {
+    // When write() resolves, every earlier chunk has been written: callers reuse their buffers on
+    // that promise (BufferRing), so even a chunk that is only staged waits for the one in flight.
     await this.pending;
     if (this.failed !== undefined) throw this.failed;
     this.hash?.update(chunk);
     this.bytes += chunk.byteLength;
+    // Small pieces (headers, tiny tensors) are copied into one buffer: a spec of 150k small
+    // tensors would otherwise cost several awaited write(2) calls per tensor.
+    if (chunk.byteLength < COALESCE_BYTES) {
+      if (this.staged + chunk.byteLength > COALESCE_BYTES) await this.flush();
+      const stage = this.stageFor(this.staged + chunk.byteLength);
+      stage.set(chunk, this.staged);
+      this.staged += chunk.byteLength;
+      return;
+    }
+    await this.flush();
+    await this.send(chunk);
+  }
+
+  /** The stage, grown to hold `bytes` (doubling from 4 KiB: a tiny file does not get 256 KiB). */
+  private stageFor(bytes: number): Buffer {
+    const old = this.stage;
+    if (old !== undefined && old.length >= bytes) return old;
+    let size = old?.length ?? 4096;
+    while (size < bytes) size *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(size, COALESCE_BYTES));
+    old?.copy(grown, 0, 0, this.staged);
+    this.stage = grown;
+    return grown;
+  }
+
+  /** Send the staged small pieces, if any, as one write. */
+  private async flush(): Promise<void> {
+    if (this.stage === undefined || this.staged === 0) return;
+    const staged = this.stage.subarray(0, this.staged);
+    this.stage = undefined;
+    this.staged = 0;
+    await this.send(staged);
+  }
+
+  /** Start writing `chunk` once the write in flight is done (one in flight at a time). */
+  private async send(chunk: Uint8Array): Promise<void> {
+    this.sending = true;
+    await this.pending;
+    if (this.failed !== undefined) throw this.failed;
     this.pending = this.writeAll(chunk).catch((err: unknown) => {
-      this.failed = ioError('cannot write', this.display, err);
+      this.failed = err instanceof InitWeightsError ? err : ioError('cannot write', this.display, err);
     });
   }
 
   private async writeAll(chunk: Uint8Array): Promise<void> {
+    const fh = await this.handle();
     let off = 0;
     while (off < chunk.byteLength) {
-      const { bytesWritten } = await this.fh.write(chunk, off, chunk.byteLength - off);
+      const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off);
       off += bytesWritten;
     }
   }
 
   async close(): Promise<{ sha256: string | undefined; bytes: number }> {
+    if (this.fh === undefined && !this.sending) {
+      this.closed = true;
+      this.writeWhole();
+      return { sha256: this.hash?.digest('hex'), bytes: this.bytes };
+    }
+    await this.flush();
     await this.pending;
     if (this.failed !== undefined) throw this.failed;
     this.closed = true;
     try {
-      await this.fh.close();
+      await (await this.handle()).close();
       if (!this.direct) await (this.replace ? rename(this.path, this.target) : commitExclusive(this.path, this.target, this.display));
     } catch (err) {
       await rm(this.path, { force: true });
@@ -129,11 +205,23 @@ export class FileSink implements Sink {
     return { sha256: this.hash?.digest('hex'), bytes: this.bytes };
   }
 
+  /** A direct file never opened: all of it is staged, written in one call (it is small). */
+  private writeWhole(): void {
+    const bytes = this.stage?.subarray(0, this.staged) ?? Buffer.alloc(0);
+    this.stage = undefined;
+    try {
+      writeFileSync(this.path, bytes, { flag: 'wx', mode: 0o644 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code === 'EEXIST' || code === 'ENOSPC' || code === 'EIO' || code === 'EDQUOT' ? ioError('cannot write', this.display, err) : createError(this.display, err);
+    }
+  }
+
   async abort(): Promise<void> {
     await this.pending.catch(() => undefined);
     if (!this.closed) {
       this.closed = true;
-      await this.fh.close().catch(() => undefined);
+      await this.fh?.close().catch(() => undefined);
     }
     await rm(this.path, { force: true }).catch(() => undefined);
     if (!this.direct) unregisterTemp(this.path);

@@ -149,24 +149,49 @@ function checkNote(value: unknown, path: string): string | undefined {
   return value;
 }
 
+/**
+ * An entry of `tensors`: its error paths are worked out from `where` only when asked for (an error,
+ * a compat problem), not stored: six strings per tensor took ~60 MB of a 150k-tensor spec's peak.
+ */
+class TensorEntry implements Entry {
+  readonly name: unknown;
+  readonly shape: unknown;
+  readonly initializer: unknown;
+  readonly dtype: unknown;
+  readonly seed: unknown;
+  readonly zeroRows: unknown;
+
+  constructor(t: Record<string, unknown>, readonly where: string, readonly chosenBy: string | undefined) {
+    this.name = t.name;
+    this.shape = t.shape;
+    this.initializer = t.initializer;
+    this.dtype = t.dtype;
+    this.seed = t.seed;
+    this.zeroRows = t.zero_rows;
+  }
+
+  get namePath(): string { return `${this.where}.name`; }
+  get shapePath(): string { return `${this.where}.shape`; }
+  get initPath(): string { return `${this.where}.initializer`; }
+  get dtypePath(): string { return `${this.where}.dtype`; }
+  get seedPath(): string { return `${this.where}.seed`; }
+  get zeroRowsPath(): string { return `${this.where}.zero_rows`; }
+}
+
 function tensorEntries(list: unknown, expanded: ExpandResult, rules: unknown): Entry[] {
   if (!Array.isArray(list)) throw specError('tensors', 'must be a list of tensors', list);
   if (list.length > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors`, list.length);
   return list.map((t: unknown, i: number) => {
     const made = expanded.tensors[i];
+    // Inside repeat blocks `path` says which copy: `tensors[0](i=3).tensors[1]`.
     const path = made?.origin ?? `tensors[${i}]`;
     if (!isObject(t)) throw specError(path, 'must be an object with name, shape and initializer', t);
     checkKeys(t, TENSOR_KEYS, path);
     if (t.initializer === undefined) {
       throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05}; or from "defaults" or a matching rule)', undefined);
     }
-    // Inside repeat blocks `path` says which copy: `tensors[0](i=3).tensors[1]`.
-    const f = (key: string) => `${path}.${key}`;
-    return {
-      name: t.name, namePath: f('name'), shape: t.shape, shapePath: f('shape'), initializer: t.initializer, initPath: f('initializer'),
-      dtype: t.dtype, dtypePath: f('dtype'), seed: t.seed, seedPath: f('seed'), zeroRows: t.zero_rows, zeroRowsPath: f('zero_rows'),
-      chosenBy: checkNote(t.chosen_by, f('chosen_by')) ?? chosenLabel(made?.chosenBy ?? 'tensor', rules), where: path,
-    };
+    const note = t.chosen_by === undefined ? undefined : checkNote(t.chosen_by, `${path}.chosen_by`);
+    return new TensorEntry(t, path, note ?? chosenLabel(made?.chosenBy ?? 'tensor', rules));
   });
 }
 

@@ -74,7 +74,11 @@ export function summaryText(spec: WeightsSpec, r: GenerateResult, like?: LikeSou
   const what = `${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)}`;
   const lines = [r.unchanged ? `init-weights: ${where} unchanged (${what}: already these bytes, nothing written)` : `init-weights: wrote ${where} (${what})`];
   if (r.layout !== 'directory' && r.files[0]?.sha256 !== undefined) lines.push(`  sha256 ${r.files[0].sha256}`);
-  if (like !== undefined) lines.push(`  like ${escapeText(like.path)} (${like.kind})`);
+  if (like !== undefined) {
+    // For a config, the description names the architecture built (and a missing `architectures`).
+    const about = like.kind === 'hf-config' && spec.description !== undefined ? `: ${escapeText(spec.description)}` : '';
+    lines.push(`  like ${escapeText(like.path)} (${like.kind})${about}`);
+  }
   const nameW = maxOf(spec.tensors, (t) => t.name.length);
   const shapeW = maxOf(spec.tensors, (t) => shapeTuple(t.shape).length);
   for (const t of spec.tensors) {

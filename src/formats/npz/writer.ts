@@ -1,5 +1,5 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
-import type { TensorSpec } from '../../weights-spec/types.js';
+import type { TensorSpec, WeightsSpec } from '../../weights-spec/types.js';
 import type { Sink } from '../../io/sink.js';
 import { provenance } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
@@ -17,11 +17,28 @@ import {
   type ZipEntry,
 } from './header.js';
 
+const OMITTED = 'omitted: longer than a zip comment holds';
+
 /** The archive comment: provenance as compact JSON, without the spec when it would not fit in 64 KiB. */
 export function npzComment(prov: Record<string, unknown>): Buffer {
   const full = Buffer.from(JSON.stringify(prov), 'utf8');
   if (full.length <= 0xffff) return full;
-  return Buffer.from(JSON.stringify({ ...prov, spec: 'omitted: longer than a zip comment holds' }), 'utf8');
+  return Buffer.from(JSON.stringify({ ...prov, spec: OMITTED }), 'utf8');
+}
+
+/**
+ * Fewest bytes one tensor adds to the spec JSON: `{"name":"x","shape":[],"initializer":{"type":"ones"},"dtype":"bool","seed":0}`
+ * is 77; 64 leaves room.
+ */
+const MIN_TENSOR_JSON = 64;
+
+/**
+ * npzComment of a spec's provenance, without turning a spec that cannot fit into JSON first (150k
+ * tensors: 13 MB made to be dropped). The same bytes either way.
+ */
+function commentFor(spec: WeightsSpec): Buffer {
+  if (spec.tensors.length * MIN_TENSOR_JSON <= 0xffff) return npzComment(provenance(spec));
+  return Buffer.from(JSON.stringify({ ...provenance({ ...spec, tensors: [] }), spec: OMITTED }), 'utf8');
 }
 
 /**
@@ -82,6 +99,6 @@ export const npzFormat = defineFormat({
     }
     const cdOffset = offset;
     for (const e of entries) await put(encodeCentralHeader(e));
-    await put(encodeEnd(entries.length, cdOffset, offset - cdOffset, npzComment(provenance(ctx.spec))));
+    await put(encodeEnd(entries.length, cdOffset, offset - cdOffset, commentFor(ctx.spec)));
   },
 });

@@ -47,8 +47,11 @@ export function specFromHfConfig(cfg: Record<string, unknown>, path: string): { 
   }
   const table = model.build(new HfFields(cfg, path, model.modelType), architecture);
   const dtype = configDtype(cfg, path);
+  // Without `architectures` the base model is meant (what AutoModel builds); say so, since a
+  // causal-LM loader would then find its head missing.
+  const head = archs === undefined || archs === null ? `; the config names no architectures, so the base model: add "architectures": ["${model.architectures[1] ?? architecture}"] for the one with a head` : '';
   const spec: LikeSpec = {
-    description: `${architecture} (model_type ${model.modelType}) from ${path}, laws of transformers ${TRANSFORMERS_VERSION} _init_weights`,
+    description: `${architecture} (model_type ${model.modelType}) from ${path}, laws of transformers ${TRANSFORMERS_VERSION} _init_weights${head}`,
     ...(dtype !== undefined ? { dtype } : {}),
     tensors: table.tensors,
     rules: table.rules,
