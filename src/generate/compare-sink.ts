@@ -7,7 +7,7 @@ import type { Sink } from '../io/sink.js';
 /*
  * A sink that writes nothing: it reads the file already on disk in step with what the writers
  * produce and compares byte for byte. Memory is one read buffer, whatever the file's size. This is
- * what `gen --check` and regeneration without churn run the ordinary writers into.
+ * what a check and regeneration without churn run the ordinary writers into.
  */
 
 /** Where an existing file first differs from what would be written. */

@@ -56,8 +56,8 @@ export const n = (name: string, presence: NumberParam['presence'], rule: NumberP
 export const c = (name: string, choices: readonly string[], doc: string, dflt?: string): ChoiceParam =>
   ({ name, kind: 'choice', presence: dflt === undefined ? 'derived' : 'default', choices, doc, ...(dflt !== undefined ? { default: dflt } : {}) });
 
-export const FAN_IN = n('fan_in', 'derived', 'nonnegative', 'fan_in (default: from the shape and --layout)');
-export const FAN_OUT = n('fan_out', 'derived', 'nonnegative', 'fan_out (default: from the shape and --layout)');
+export const FAN_IN = n('fan_in', 'derived', 'nonnegative', 'fan_in (default: from the shape and the kernel layout)');
+export const FAN_OUT = n('fan_out', 'derived', 'nonnegative', 'fan_out (default: from the shape and the kernel layout)');
 export const GAIN = n('gain', 'default', 'finite', 'multiplier of the values', 1);
 
 export function needGenerator(g: Tychei | undefined): Tychei {

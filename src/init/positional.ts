@@ -9,7 +9,7 @@ export const POSITIONAL_INITIALIZERS: readonly InitializerDef[] = [
   {
     name: 'orthogonal',
     summary: 'gain * Q of the QR of a normal matrix (Keras Orthogonal, torch orthogonal_); whole matrix in memory',
-    params: [GAIN, c('layout', KERNEL_LAYOUTS, 'orthogonal: keras rows = prod(shape[:-1]); torch rows = shape[0] (default: --layout)')],
+    params: [GAIN, c('layout', KERNEL_LAYOUTS, 'orthogonal: keras rows = prod(shape[:-1]); torch rows = shape[0] (default: the kernel layout)')],
     random: true,
     positional: true,
     check(p, shape) {

@@ -60,14 +60,14 @@ export async function inspect(opts: InspectOptions): Promise<InspectReport> {
  * Read an input and emit its report tensor by tensor. When the input's header declares its tensors
  * (safetensors, Arrow, npz and directories on disk, .npy), each report is emitted as soon as its
  * tensor is read, so memory stays constant per tensor; otherwise (a tar, whose provenance comes
- * last; a pipe; a --tensor selection) summaries wait for the end. Returns the skipped tensors.
+ * last; a pipe; a selection of tensors) summaries wait for the end. Returns the skipped tensors.
  */
 export async function inspectEach(opts: InspectOptions, events: ReportEvents): Promise<InspectReport['skipped']> {
   const name = opts.input === '-' ? 'stdin' : opts.input;
   const want = new Set(opts.tensors ?? []);
   const bins = opts.bins ?? DEFAULT_BINS;
   const pending: Collected[] = [];
-  // What the input holds, for a --tensor that names none of it: a count and the first few names.
+  // What the input holds, for a selected tensor name that names none of it: a count and the first few names.
   const seen = { count: 0, first: [] as string[], found: new Set<string>() };
   const see = (n: string): void => {
     seen.count++;

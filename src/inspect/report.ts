@@ -19,7 +19,7 @@ export const HISTOGRAM_SIGMAS = 4;
 /** A fit "matches" when the KS p-value is at least this (a 0.1% false alarm rate per tensor). */
 export const FIT_ALPHA = 1e-3;
 
-/** The whole report (`inspect --json` prints exactly this). */
+/** The whole report (the CLI's JSON report prints exactly this). */
 export interface InspectReport {
   readonly schemaVersion: number;
   readonly input: string;

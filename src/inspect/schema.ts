@@ -1,5 +1,5 @@
 /**
- * JSON Schema (draft 2020-12) of `inspect --json`, schemaVersion 1. docs/inspect.md shows it
+ * JSON Schema (draft 2020-12) of the inspect report as JSON, schemaVersion 1. docs/inspect.md shows it
  * verbatim and a test checks real reports against it, so the two cannot drift apart.
  */
 const num = { type: 'number' };

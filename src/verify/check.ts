@@ -15,7 +15,7 @@ import type { TensorSpec } from '../weights-spec/types.js';
 import { compareFile, expectedChunks, type ExpectedChunks, type TensorOutcome } from './tensors.js';
 
 /*
- * `gen --check`: the ordinary writers run into comparing sinks that read what is on disk in step,
+ * A check: the ordinary writers run into comparing sinks that read what is on disk in step,
  * so every byte (headers, metadata, padding, data) is compared and nothing is written. A file that
  * differs is then read back tensor by tensor to say which tensor and element.
  */

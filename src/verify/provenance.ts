@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoText, InitWeightsError } from '../errors.js';
+import { errnoText, InitWeightsError, type MessageText } from '../errors.js';
 import { MAX_MANIFEST_BYTES, readBounded } from '../generate/bounded-read.js';
 import { MANIFEST } from '../generate/paths.js';
 import { findProvenance, type Provenance } from '../inspect/provenance.js';
@@ -109,6 +109,7 @@ function safeParse(text: string): unknown {
 }
 
 /** A refusal to verify (exit 2): one line naming the path and why. */
-export function refuseVerify(path: string, why: string): InitWeightsError {
-  return new InitWeightsError('E_USAGE', `${path}: ${why}`, { detail: { field: 'path', rule: 'verifiable', value: path, path } });
+export function refuseVerify(path: string, why: MessageText): InitWeightsError {
+  const text: MessageText = typeof why === 'string' ? `${path}: ${why}` : (name) => `${path}: ${why(name)}`;
+  return new InitWeightsError('E_USAGE', text, { detail: { field: 'path', rule: 'verifiable', value: path, path } });
 }

@@ -31,7 +31,7 @@ export async function verify(path: string): Promise<VerifyResult> {
   const shown = path.replace(/\/+$/, '') || path;
   const rec = await readRecorded(shown);
   if (rec === undefined) {
-    throw refuseVerify(shown, 'carries no init-weights provenance (a manifest.json, safetensors __metadata__, Arrow schema metadata or npz comment written by init-weights); check it with gen --check and its spec instead');
+    throw refuseVerify(shown, (name) => `carries no init-weights provenance (a manifest.json, safetensors __metadata__, Arrow schema metadata or npz comment written by init-weights); check it with gen ${name('check')} and its spec instead`);
   }
   const { streamVersion, toolVersion } = rec.provenance;
   if (streamVersion === undefined) throw refuseVerify(shown, 'its provenance records no stream version, so it cannot be regenerated');
@@ -39,7 +39,7 @@ export async function verify(path: string): Promise<VerifyResult> {
     const newer = streamVersion > STREAM_VERSION;
     throw refuseVerify(shown, `was written with stream version ${streamVersion}${toolVersion !== undefined ? ` (init-weights ${toolVersion})` : ''}; this init-weights (${TOOL_VERSION}) generates stream version ${STREAM_VERSION}${newer ? ': upgrade init-weights to verify it' : ''}`);
   }
-  if (typeof rec.spec !== 'object' || rec.spec === null) throw refuseVerify(shown, 'its provenance does not hold the spec (too long for where it is kept), so it cannot be regenerated: use gen --check with the spec file');
+  if (typeof rec.spec !== 'object' || rec.spec === null) throw refuseVerify(shown, (name) => `its provenance does not hold the spec (too long for where it is kept), so it cannot be regenerated: use gen ${name('check')} with the spec file`);
   let spec;
   try {
     spec = resolveSpec(rec.spec);

@@ -2,7 +2,7 @@
  * The built-in example: the three-layer MLP of the TensorFlow article this tool grew from
  * (Dense 784→128, 128→64, 64→10), written as layers. The kernels use the given initializer (the
  * CLI passes its initializer flags, normal(0, 0.05) by default, as the article does) rather than
- * Keras's glorot_uniform; the biases keep the layout's default (zeros under --layout keras).
+ * Keras's glorot_uniform; the biases keep the layout's default (zeros under the keras layout).
  * Under the keras layout the tensors are dense/kernel, dense/bias, dense_1/kernel, ... (the names
  * Keras 3 gives the article's model) with kernels (inputs, units).
  */

@@ -10,7 +10,7 @@ import { MAX_TENSORS } from './types.js';
 
 /*
  * Layer entries of a spec (`layers`), expanded into named tensors with the framework's defaults:
- * Keras 3 (keras/src/layers/...) for --layout keras, torch.nn (reset_parameters) for --layout torch.
+ * Keras 3 (keras/src/layers/...) for the keras layout, torch.nn (reset_parameters) for the torch layout.
  * Each layout has its own vocabulary (layers/keras.ts, layers/torch.ts): type and field names as
  * that framework spells them.
  */

@@ -17,9 +17,9 @@ export interface LoadSpecOptions {
   readonly specText?: string;
   /** Where specText came from: names it in messages, and a relative `like` in it is relative to its directory ('-': stdin, the working directory). */
   readonly specPath?: string;
-  /** A like source (CLI --like); wins over the spec's `like` field. Relative to the working directory. */
+  /** A like source (the CLI's like flag); wins over the spec's `like` field. Relative to the working directory. */
   readonly like?: string;
-  /** An initializer for every tensor the spec's own rules do not decide, in place of the source's law (CLI --init with --like). */
+  /** An initializer for every tensor the spec's own rules do not decide, in place of the source's law (the CLI's init flag with a like source). */
   readonly initializer?: unknown;
   /** Replace the file-level seed, dtype (the source's dtypes too) and layout. */
   readonly overrides?: SpecOverrides;

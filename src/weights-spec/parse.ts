@@ -25,7 +25,7 @@ export interface SpecOverrides {
   readonly seed?: Seed;
   readonly dtype?: Dtype;
   readonly layout?: KernelLayout;
-  /** Draw as this framework does (CLI --compat); replaces the spec's `compat`. */
+  /** Draw as this framework does (the CLI's compat flag); replaces the spec's `compat`. */
   readonly compat?: CompatModeName;
 }
 

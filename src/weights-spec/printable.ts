@@ -22,7 +22,7 @@ export function specToJson(spec: WeightsSpec): Record<string, unknown> {
 }
 
 /**
- * The fully expanded, resolved spec for a user to review and commit (`gen --print-spec`): names,
+ * The fully expanded, resolved spec for a user to review and commit (the CLI's print-spec): names,
  * shapes, dtypes, seeds, each initializer with every parameter, zero rows, and `chosen_by` (which
  * rule chose it). It is itself a plain v1 spec: resolving it gives a spec that prints to the same
  * JSON (chosen_by is kept as a note), so the printed file pins what was generated.

@@ -1,17 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
+import { assertBinRuns, BIN, tempDir } from '../helpers/cli.js';
 
 /* A few runs of the real bin (built by `npm test` before vitest starts). */
-const BIN = fileURLToPath(new URL('../../bin/init-weights.js', import.meta.url));
-
 let tmp: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  const built = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`bin/init-weights.js does not run (is dist/ built? npm run build): ${built.stderr}`);
-});
+beforeAll(assertBinRuns);
 beforeEach(() => {
   tmp = tempDir();
 });

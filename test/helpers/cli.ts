@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/run.js';
 
 export interface CliResult {
@@ -41,4 +43,13 @@ export async function runCli(
 export function tempDir(): { dir: string; path: (p: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'iw-test-'));
   return { dir, path: (p) => join(dir, p), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real bin (it runs dist/, built by `npm test` before vitest starts). */
+export const BIN = fileURLToPath(new URL('../../bin/init-weights.js', import.meta.url));
+
+/** Fail early, saying why, when the bin does not run (dist/ not built). */
+export function assertBinRuns(): void {
+  const built = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`bin/init-weights.js does not run (is dist/ built? npm run build): ${built.stderr}`);
 }

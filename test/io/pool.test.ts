@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
+import { assertBinRuns, BIN, tempDir } from '../helpers/cli.js';
 
 /*
  * Worker threads write file chunks into shared slots used in turn (src/io/pool.ts), continuing
@@ -11,13 +10,8 @@ import { tempDir } from '../helpers/cli.js';
  * with enough chunks (4 blocks each) for the slots to wrap many times, and tensors of several
  * dtypes and odd sizes one after the other (a reused slot must never hold a chunk still written).
  */
-const BIN = fileURLToPath(new URL('../../bin/init-weights.js', import.meta.url));
-
 let tmp: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  const built = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`bin/init-weights.js does not run (is dist/ built? npm run build): ${built.stderr}`);
-});
+beforeAll(assertBinRuns);
 beforeEach(() => {
   tmp = tempDir();
 });

@@ -61,7 +61,7 @@ const DEFLATE_END = deflateRawSync(Buffer.alloc(0));
 export const npzFormat = defineFormat({
   name: 'npz',
   extensions: ['.npz'],
-  summary: "numpy's .npz: a zip of NAME.npy members (np.load(path)[NAME]); --compress for deflate",
+  summary: "numpy's .npz: a zip of NAME.npy members (np.load(path)[NAME]); option compress for deflate",
   multiTensor: true,
   options: ['compress'],
   reader: npzReader,

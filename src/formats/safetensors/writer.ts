@@ -39,7 +39,7 @@ function splitSafetensors(tensors: readonly TensorSpec[], options: FormatOptions
 export const safetensorsFormat = defineFormat({
   name: 'safetensors',
   extensions: ['.safetensors'],
-  summary: 'safetensors (Hugging Face): every tensor in one file; --max-shard-size for model-0000i-of-0000N shards + index',
+  summary: 'safetensors (Hugging Face): every tensor in one file; option maxShardSize for model-0000i-of-0000N shards + index',
   multiTensor: true,
   options: ['maxShardSize'],
   write: writeSafetensors,

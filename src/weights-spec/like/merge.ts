@@ -14,7 +14,7 @@ import { isObject } from './read.js';
 export interface MergeOptions {
   /** An initializer for every tensor the user's rules do not decide, in place of the source's law. */
   readonly initializer?: unknown;
-  /** The request overrides the file dtype (--dtype): the source's per-tensor dtypes give way. */
+  /** The request overrides the file dtype (the `dtype` override): the source's per-tensor dtypes give way. */
   readonly dtypeOverride?: boolean;
 }
 
