@@ -3,8 +3,6 @@ import { open } from 'node:fs/promises';
 
 /** Largest spec file read (64 MiB): a million short tensor entries (~55 bytes each) fit. */
 export const MAX_SPEC_BYTES = 64 * 2 ** 20;
-/** Largest manifest.json read when replacing an output directory (64 MiB). */
-export const MAX_MANIFEST_BYTES = 64 * 2 ** 20;
 
 /** Why a file was not read: not a regular file (a FIFO, a device), or larger than the cap. */
 export type BoundedReadProblem = 'not a regular file' | 'too large';

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMATS } from '../formats/registry.js';
-import { MAX_MANIFEST_BYTES, readBounded } from './bounded-read.js';
+import { MAX_MANIFEST_BYTES } from '../formats/directory/header.js';
+import { readBounded } from './bounded-read.js';
 import { MANIFEST } from './paths.js';
 
 /*

@@ -1,10 +1,11 @@
 import { InitWeightsError } from '../errors.js';
+import { MANIFEST } from '../formats/directory/header.js';
 import type { SplitPart } from '../formats/types.js';
 import type { WeightsSpec } from '../weights-spec/types.js';
 import type { OutputPlan } from './plan.js';
 
 /** The file every directory output carries: what was written, for replacing with force and for verify. */
-export const MANIFEST = 'manifest.json';
+export { MANIFEST };
 
 /** Every path a request writes, worked out once before anything is written (pure). */
 export interface PlannedPaths {

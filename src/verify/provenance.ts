@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoText, InitWeightsError, type MessageText } from '../errors.js';
-import { MAX_MANIFEST_BYTES, readBounded } from '../generate/bounded-read.js';
+import { MAX_MANIFEST_BYTES } from '../formats/directory/header.js';
+import { readBounded } from '../generate/bounded-read.js';
 import { MANIFEST } from '../generate/paths.js';
 import { findProvenance, type Provenance } from '../inspect/provenance.js';
 import { readError } from '../io/source.js';

@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { readError, readSmallFile } from '../../io/source.js';
 import type { TensorSink } from '../types.js';
 import { q } from '../reader.js';
+import { MANIFEST, MAX_MANIFEST_BYTES } from './header.js';
 
 /** Reads one file of a directory: `tensor` names a one-tensor file (.npy); others name their own. */
 export type ReadMember = (path: string, displayName: string, tensor: string) => Promise<void>;
@@ -10,8 +11,6 @@ export type ReadMember = (path: string, displayName: string, tensor: string) => 
 /** Files a directory may hold, by extension (a manifest may list shards of these). */
 const WEIGHT_FILE = /\.(npy|npz|safetensors|arrow|arrows|tar)$/i;
 
-/** Largest manifest.json read (ours are a few KiB per tensor); a larger one is refused unread. */
-export const MAX_MANIFEST = 16 << 20;
 
 /**
  * A directory as init-weights writes it: manifest.json listing NAME.npy files or shards (read in its
@@ -23,8 +22,8 @@ export async function readDirectory(dir: string, sink: TensorSink, readMember: R
   const root = await realpath(resolve(dir));
   const manifestName = `${dir}/manifest.json`;
   let text: string | undefined;
-  const manifestPath = await inside(root, 'manifest.json', manifestName);
-  if (manifestPath !== undefined) text = (await readSmallFile(manifestPath, manifestName, MAX_MANIFEST)).toString('utf8');
+  const manifestPath = await inside(root, MANIFEST, manifestName);
+  if (manifestPath !== undefined) text = (await readSmallFile(manifestPath, manifestName, MAX_MANIFEST_BYTES)).toString('utf8');
   let files: { tensor: string; path: string }[];
   if (text !== undefined) {
     let manifest: unknown;
