@@ -121,6 +121,7 @@ export function buildProgram(
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
+    .option('--shard <i/n>', 'write only shard i of n (0-based) of a directory or sharded output, same bytes as one run; auto/n reads i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
     .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs; one with --compat); never changes the bytes', intInRange(1, 256))
     .option('--force', 'replace existing files whose bytes differ (identical ones are left alone anyway)', false)
     .option('--check', 'write nothing: compare with what is at -o and exit 1 on any difference (CI fixtures)', false)
@@ -159,6 +160,7 @@ export function buildProgram(
       ...(raw.threads !== undefined ? { threads: raw.threads as number } : {}),
       ...(raw.compress !== undefined ? { compress: raw.compress === true } : {}),
       ...(raw.maxShardSize !== undefined ? { maxShardSize: raw.maxShardSize as number } : {}),
+      ...(raw.shard !== undefined ? { shard: raw.shard as string } : {}),
       force: raw.force === true,
       ...(raw.check === true ? { check: true } : {}),
       json: raw.json === true,

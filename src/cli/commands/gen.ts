@@ -36,6 +36,8 @@ export interface GenOptions {
   threads?: number;
   compress?: boolean;
   maxShardSize?: number;
+  /** `--shard` as given ("i/n", or "auto/n" to read the index from the scheduler's environment). */
+  shard?: string;
   force: boolean;
   /** Compare with what is at the output instead of writing (exit 1 on a difference). */
   check?: boolean;
