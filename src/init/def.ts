@@ -43,6 +43,11 @@ export interface InitializerDef {
   /** For scaled initializers: the distribution and its stddev or limit, from the resolved parameters. */
   spread?(params: ParamValues): Spread;
   /**
+   * When `fill` is exactly `fillNormal(g, out, start, end, mean, stddev)`: those two numbers, so whole
+   * groups of blocks can be drawn by the SIMD kernel (rng/normal4.ts), which gives the same values.
+   */
+  normal?(params: ParamValues): { mean: number; stddev: number } | undefined;
+  /**
    * Fill out[start, end) with values in float64 (or straight into a Float32Array, which rounds once).
    * `g` is the block's generator when `random`, else undefined; `at` is the block's position.
    */

@@ -1,3 +1,4 @@
+import { fillNormal4, simdKernelAvailable } from '../rng/normal4.js';
 import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { findInitializer } from './table.js';
@@ -16,6 +17,27 @@ export function fillInitializerBlock(tensor: TensorSpec, block: number, out: Flo
   def.fill(tensor.initializer.params, g, out, 0, count, { tensor, block });
   if (tensor.zeroRows !== undefined) zeroRowsInBlock(tensor.zeroRows, tensor.size / tensor.shape[0]!, block * BLOCK_SIZE, count, out);
   return count;
+}
+
+/**
+ * Values of the four whole blocks block .. block + 3 of a tensor at once, through the SIMD kernel,
+ * when its initializer is a plain normal draw and the kernel is available; else undefined (draw
+ * them block by block). The same values as four fillInitializerBlock calls, in float32 (one
+ * rounding) or float64, in a view that is valid until the next call on this thread.
+ */
+export function fillInitializerBlocks4(tensor: TensorSpec, block: number, float32: boolean): Float32Array | Float64Array | undefined {
+  if ((block + 4) * BLOCK_SIZE > tensor.size || !simdKernelAvailable()) return undefined;
+  const normal = findInitializer(tensor.initializer.type)?.normal?.(tensor.initializer.params);
+  if (normal === undefined) return undefined;
+  const gens = [0, 1, 2, 3].map((l) => blockGenerator(tensor.seed, tensor.name, block + l));
+  const out = fillNormal4(gens, BLOCK_SIZE, normal.mean, normal.stddev, float32);
+  if (tensor.zeroRows !== undefined) {
+    for (let l = 0; l < 4; l++) {
+      const start = (block + l) * BLOCK_SIZE;
+      zeroRowsInBlock(tensor.zeroRows, tensor.size / tensor.shape[0]!, start, BLOCK_SIZE, out.subarray(l * BLOCK_SIZE, (l + 1) * BLOCK_SIZE));
+    }
+  }
+  return out;
 }
 
 /** All of a tensor's values in float64 (before rounding to its dtype): for tests and small tensors. */

@@ -34,6 +34,10 @@ function scaled(name: string, summary: string, params: readonly ParamDef[], spre
     random: true,
     spread,
     reach: (p) => spreadReach(spread(p)),
+    normal(p) {
+      const s = spread(p);
+      return s.distribution === 'normal' ? { mean: 0, stddev: s.stddev } : undefined;
+    },
     fill(p, g, out, start, end) {
       fillSpread(spread(p), needGenerator(g), out, start, end);
     },

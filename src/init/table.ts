@@ -47,6 +47,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     params: [n('mean', 'default', 'finite', 'mean of the distribution', 0), n('stddev', 'default', 'nonnegative', 'standard deviation', 0.05)],
     random: true,
     reach: (p) => normalReach(num(p, 'mean'), num(p, 'stddev')),
+    normal: (p) => ({ mean: num(p, 'mean'), stddev: num(p, 'stddev') }),
     fill(params, g, out, start, end) {
       fillNormal(needGenerator(g), out, start, end, num(params, 'mean'), num(params, 'stddev'));
     },

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { fillInitializerBlock } from '../init/fill.js';
+import { fillInitializerBlock, fillInitializerBlocks4 } from '../init/fill.js';
 import { bfloat16BitsToNumber as bhalf, float16BitsToNumber as half, roundInto16 } from '../dtype/round.js';
 import { BLOCK_SIZE } from '../rng/stream.js';
 import { DTYPES, isIntegerDtype } from '../dtype/table.js';
@@ -92,10 +92,16 @@ export function encodeBlocksInto(tensor: TensorSpec, first: number, blocks: numb
   const count = blocksByteLength(tensor, first, blocks) / width;
   if (count > 0) {
     const view = directView(tensor.dtype, out, count);
-    for (let k = 0, at = 0; at < count; k++, at += BLOCK_SIZE) {
-      const n = Math.min(BLOCK_SIZE, count - at);
-      if (view !== undefined) fillBlock(tensor, first + k, view.subarray(at, at + n));
-      else storeBlock(tensor.dtype, fillBlock(tensor, first + k, blockValues), out, at);
+    for (let k = 0, at = 0; at < count; ) {
+      // Four whole blocks at a time through the SIMD kernel where it applies (normal draws).
+      const four = k + 4 <= blocks ? fillInitializerBlocks4(tensor, first + k, tensor.dtype === 'float32') : undefined;
+      const n = four !== undefined ? four.length : Math.min(BLOCK_SIZE, count - at);
+      if (four !== undefined && view !== undefined) view.set(four, at);
+      else if (four !== undefined) storeBlock(tensor.dtype, four as Float64Array, out, at);
+      else if (view !== undefined) fillBlock(tensor, first + k, view.subarray(at, at + n));
+      else storeBlock(tensor.dtype, blockValues.subarray(0, fillBlock(tensor, first + k, blockValues)), out, at);
+      k += Math.ceil(n / BLOCK_SIZE);
+      at += n;
     }
   }
   if (BIG_ENDIAN_HOST && width > 1) swapBytes(out.subarray(0, count * width), width);
@@ -108,15 +114,15 @@ function directView(dtype: TensorSpec['dtype'], out: Uint8Array, count: number):
   return undefined;
 }
 
-/** Store the first n values of `blockValues` as elements [at, at + n) of `out`, rounded to `dtype`. */
-function storeBlock(dtype: TensorSpec['dtype'], n: number, out: Uint8Array, at: number): void {
-  const src = blockValues.subarray(0, n);
+/** Store float64 values `src` as elements [at, at + src.length) of `out`, rounded to `dtype`. */
+function storeBlock(dtype: TensorSpec['dtype'], src: Float64Array, out: Uint8Array, at: number): void {
+  const n = src.length;
   const width = DTYPES[dtype].bytes;
   const offset = out.byteOffset + at * width;
   if (offset % width !== 0) {
     // Unaligned target (not from our own buffers): encode aside, then copy the bytes.
     const aside = new Uint8Array(n * width);
-    storeBlock(dtype, n, aside, 0);
+    storeBlock(dtype, src, aside, 0);
     out.set(aside, at * width);
   } else if (dtype === 'float32') narrow(src, new Float32Array(out.buffer, offset, n));
   else if (dtype === 'float64') new Float64Array(out.buffer, offset, n).set(src);

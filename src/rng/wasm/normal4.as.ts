@@ -1,0 +1,176 @@
+// AssemblyScript source of the SIMD normal kernel (src/rng/normal4.ts loads it). Not TypeScript:
+// `npm run build:wasm` compiles it (scripts/build-wasm.mjs) into normal4.wasm.ts, which is
+// committed; test/rng/normal4.test.ts checks the two agree and that the kernel draws exactly the
+// values of fillNormal (src/rng/ziggurat.ts), the stream's definition.
+//
+// Four blocks are drawn in lockstep, one block's Tyche-i generator per 32-bit SIMD lane: element i
+// of all four blocks per iteration. Each lane follows its own block's stream exactly: the fast
+// path (~98.5% of draws) is computed for four lanes at once, and a lane whose draw the fast path
+// rejected finishes it on the scalar slow path below, on that lane's state, as ziggurat.ts does.
+// The arithmetic is the same float64 operations in the same order (no fused multiply-add), so the
+// values are bit for bit those of the JS kernel; float32 output is one rounding (demote).
+//
+// Memory (one instance per thread): tables at 0 (ki, wi, fi: 256 float64 each, copied in from
+// ziggurat.ts), the four lanes' state at 6144, output at 8192: block l's n values at OUT + l*n*width.
+export const KI: usize = 0; // then WI and FI: the three tables, 256 float64 each
+const WI: usize = 2048;
+const FI: usize = 4096;
+export const STATE: usize = 6144; // a, b, c, d: one v128 each, lane l = block l
+const SCRATCH: usize = 6208; // r1 and r2 of the rejected iteration
+export const OUT: usize = 8192;
+
+@external("env", "log1p") declare function log1p(x: f64): f64;
+@external("env", "exp") declare function exp(x: f64): f64;
+
+const R: f64 = 3.6541528853610088;
+
+
+// ---- the scalar slow path, on lane l's state in memory (l = lane * 4) ----
+function next(l: usize): u32 {
+  let a = load<i32>(STATE + l);
+  let b = load<i32>(STATE + 16 + l);
+  let c = load<i32>(STATE + 32 + l);
+  let d = load<i32>(STATE + 48 + l);
+  b = (b << 25) ^ (b >>> 7) ^ c;
+  c = c - d;
+  d = (d << 24) ^ (d >>> 8) ^ a;
+  a = a - b;
+  b = (b << 20) ^ (b >>> 12) ^ c;
+  c = c - d;
+  d = (d << 16) ^ (c >>> 16) ^ a;
+  a = a - b;
+  store<i32>(STATE + l, a);
+  store<i32>(STATE + 16 + l, b);
+  store<i32>(STATE + 32 + l, c);
+  store<i32>(STATE + 48 + l, d);
+  return <u32>a;
+}
+
+function nextDouble(l: usize): f64 {
+  const hi = next(l) >>> 5;
+  const lo = next(l) >>> 6;
+  return (<f64>hi * 67108864.0 + <f64>lo) * 1.1102230246251565e-16;
+}
+
+function slowPath(l: usize, r1: u32, rabs: f64, idx: u32): f64 {
+  for (;;) {
+    const negative = (r1 & 0x100) != 0;
+    if (idx == 0) {
+      for (;;) {
+        const xx = -(1.0 / R) * log1p(-nextDouble(l));
+        const yy = -log1p(-nextDouble(l));
+        if (yy + yy > xx * xx) return negative ? -(R + xx) : R + xx;
+      }
+    }
+    const x = rabs * load<f64>(WI + (<usize>idx << 3));
+    const fHere = load<f64>(FI + (<usize>idx << 3));
+    if ((load<f64>(FI + (<usize>(idx - 1) << 3)) - fHere) * nextDouble(l) + fHere < exp(-0.5 * x * x)) return negative ? -x : x;
+    // a fresh draw (standardNormal)
+    r1 = next(l);
+    const r2 = next(l);
+    idx = r1 & 0xff;
+    rabs = <f64>(r1 >>> 12) * 4294967296.0 + <f64>r2;
+    if (rabs < load<f64>(KI + (<usize>idx << 3))) return <f64>(1 - <i32>((r1 >>> 7) & 2)) * (rabs * load<f64>(WI + (<usize>idx << 3)));
+  }
+  return 0; // not reached
+}
+
+// ---- the lockstep loop ----
+
+/**
+ * Draw n values for each of the four lanes (the state at STATE, left after the last draw) as
+ * mean + sd * z, into OUT as float32 (f32out = 1) or float64.
+ */
+export function normal4(n: i32, mean: f64, sd: f64, f32out: i32): void {
+  let a = v128.load(STATE);
+  let b = v128.load(STATE + 16);
+  let c = v128.load(STATE + 32);
+  let d = v128.load(STATE + 48);
+  const M = f64x2.splat(mean);
+  const S = f64x2.splat(sd);
+  const BYTE = i32x4.splat(0xff);
+  const EXP = i32x4.splat(0x43300000);
+  const P52 = f64x2.splat(4503599627370496.0);
+  const SIGN = i32x4.splat(0x80000000);
+  const ZERO = i32x4.splat(0);
+  const width: usize = f32out ? 4 : 8;
+  const stride: usize = <usize>n * width;
+  for (let i = 0; i < n; i++) {
+    b = v128.xor(v128.xor(i32x4.shl(b, 25), i32x4.shr_u(b, 7)), c);
+    c = i32x4.sub(c, d);
+    d = v128.xor(v128.xor(i32x4.shl(d, 24), i32x4.shr_u(d, 8)), a);
+    a = i32x4.sub(a, b);
+    b = v128.xor(v128.xor(i32x4.shl(b, 20), i32x4.shr_u(b, 12)), c);
+    c = i32x4.sub(c, d);
+    d = v128.xor(v128.xor(i32x4.shl(d, 16), i32x4.shr_u(c, 16)), a);
+    a = i32x4.sub(a, b);
+    const r1 = a;
+    b = v128.xor(v128.xor(i32x4.shl(b, 25), i32x4.shr_u(b, 7)), c);
+    c = i32x4.sub(c, d);
+    d = v128.xor(v128.xor(i32x4.shl(d, 24), i32x4.shr_u(d, 8)), a);
+    a = i32x4.sub(a, b);
+    b = v128.xor(v128.xor(i32x4.shl(b, 20), i32x4.shr_u(b, 12)), c);
+    c = i32x4.sub(c, d);
+    d = v128.xor(v128.xor(i32x4.shl(d, 16), i32x4.shr_u(c, 16)), a);
+    a = i32x4.sub(a, b);
+    // rabs = (r1 >>> 12) * 2^32 + r2, exactly: the double whose bits are 0x433 << 52 | the 52-bit
+    // integer is 2^52 + that integer, so subtracting 2^52 leaves it (no unsigned conversion).
+    const hi = v128.or(i32x4.shr_u(r1, 12), EXP);
+    const rabs01 = f64x2.sub(i8x16.shuffle(a, hi, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23), P52);
+    const rabs23 = f64x2.sub(i8x16.shuffle(a, hi, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), P52);
+    const idx = v128.and(r1, BYTE);
+    const i0 = <usize>i32x4.extract_lane(idx, 0) << 3;
+    const i1 = <usize>i32x4.extract_lane(idx, 1) << 3;
+    const i2 = <usize>i32x4.extract_lane(idx, 2) << 3;
+    const i3 = <usize>i32x4.extract_lane(idx, 3) << 3;
+    const k01 = f64x2.replace_lane(f64x2.splat(load<f64>(KI + i0)), 1, load<f64>(KI + i1));
+    const k23 = f64x2.replace_lane(f64x2.splat(load<f64>(KI + i2)), 1, load<f64>(KI + i3));
+    const w01 = f64x2.replace_lane(f64x2.splat(load<f64>(WI + i0)), 1, load<f64>(WI + i1));
+    const w23 = f64x2.replace_lane(f64x2.splat(load<f64>(WI + i2)), 1, load<f64>(WI + i3));
+    // Bit 8 of r1 is the sign: flipping a double's sign bit is multiplying it by -1, exactly.
+    const sbit = v128.and(i32x4.shl(r1, 23), SIGN);
+    const s01 = i8x16.shuffle(sbit, ZERO, 16, 17, 18, 19, 0, 1, 2, 3, 20, 21, 22, 23, 4, 5, 6, 7);
+    const s23 = i8x16.shuffle(sbit, ZERO, 16, 17, 18, 19, 8, 9, 10, 11, 20, 21, 22, 23, 12, 13, 14, 15);
+    const v01 = f64x2.add(M, f64x2.mul(S, v128.xor(f64x2.mul(rabs01, w01), s01)));
+    const v23 = f64x2.add(M, f64x2.mul(S, v128.xor(f64x2.mul(rabs23, w23), s23)));
+    const at = OUT + <usize>i * width;
+    if (f32out) {
+      const f = i8x16.shuffle(f32x4.demote_f64x2_zero(v01), f32x4.demote_f64x2_zero(v23), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      v128.store32_lane(at, f, 0);
+      v128.store32_lane(at + stride, f, 1);
+      v128.store32_lane(at + 2 * stride, f, 2);
+      v128.store32_lane(at + 3 * stride, f, 3);
+    } else {
+      v128.store64_lane(at, v01, 0);
+      v128.store64_lane(at + stride, v01, 1);
+      v128.store64_lane(at + 2 * stride, v23, 0);
+      v128.store64_lane(at + 3 * stride, v23, 1);
+    }
+    const accepted = i64x2.bitmask(f64x2.lt(rabs01, k01)) | (i64x2.bitmask(f64x2.lt(rabs23, k23)) << 2);
+    if (accepted != 15) {
+      v128.store(STATE, a);
+      v128.store(STATE + 16, b);
+      v128.store(STATE + 32, c);
+      v128.store(STATE + 48, d);
+      v128.store(SCRATCH, r1);
+      v128.store(SCRATCH + 16, a);
+      for (let l: usize = 0; l < 4; l++) {
+        if ((accepted >> <i32>l) & 1) continue;
+        const q1 = load<u32>(SCRATCH + (l << 2));
+        const q2 = load<u32>(SCRATCH + 16 + (l << 2));
+        const rabs = <f64>(q1 >>> 12) * 4294967296.0 + <f64>q2;
+        const v = mean + sd * slowPath(l << 2, q1, rabs, q1 & 0xff);
+        if (f32out) store<f32>(at + l * stride, <f32>v);
+        else store<f64>(at + l * stride, v);
+      }
+      a = v128.load(STATE);
+      b = v128.load(STATE + 16);
+      c = v128.load(STATE + 32);
+      d = v128.load(STATE + 48);
+    }
+  }
+  v128.store(STATE, a);
+  v128.store(STATE + 16, b);
+  v128.store(STATE + 32, c);
+  v128.store(STATE + 48, d);
+}
