@@ -1,4 +1,4 @@
-import { fillNormal4, simdKernelAvailable } from '../rng/normal4.js';
+import { fillNormal4, simdKernelAvailable, type Normal4Dtype } from '../rng/normal4.js';
 import { BLOCK_SIZE, blockGenerator } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { findInitializer } from './table.js';
@@ -19,19 +19,23 @@ export function fillInitializerBlock(tensor: TensorSpec, block: number, out: Flo
   return count;
 }
 
+/** Dtypes the SIMD kernel rounds to itself. */
+const SIMD_DTYPES: ReadonlySet<string> = new Set<Normal4Dtype>(['float64', 'float32', 'bfloat16', 'float16']);
+
 /**
- * Values of the four whole blocks block .. block + 3 of a tensor at once, through the SIMD kernel,
- * when its initializer is a plain normal draw and the kernel is available; else undefined (draw
- * them block by block). The same values as four fillInitializerBlock calls, in float32 (one
- * rounding) or float64, in a view that is valid until the next call on this thread.
+ * The four whole blocks block .. block + 3 of a tensor at once, through the SIMD kernel, when its
+ * initializer is a plain normal draw of a float dtype and the kernel is available; else undefined
+ * (draw them block by block). The same values as four fillInitializerBlock calls rounded to the
+ * dtype (16-bit floats as their bits), in a view that is valid until the next call on this thread.
  */
-export function fillInitializerBlocks4(tensor: TensorSpec, block: number, float32: boolean): Float32Array | Float64Array | undefined {
-  if ((block + 4) * BLOCK_SIZE > tensor.size || !simdKernelAvailable()) return undefined;
+export function fillInitializerBlocks4(tensor: TensorSpec, block: number): Float32Array | Float64Array | Uint16Array | undefined {
+  if ((block + 4) * BLOCK_SIZE > tensor.size || !SIMD_DTYPES.has(tensor.dtype) || !simdKernelAvailable()) return undefined;
   const normal = findInitializer(tensor.initializer.type)?.normal?.(tensor.initializer.params);
   if (normal === undefined) return undefined;
   const gens = [0, 1, 2, 3].map((l) => blockGenerator(tensor.seed, tensor.name, block + l));
-  const out = fillNormal4(gens, BLOCK_SIZE, normal.mean, normal.stddev, float32);
+  const out = fillNormal4(gens, BLOCK_SIZE, normal.mean, normal.stddev, tensor.dtype as Normal4Dtype);
   if (tensor.zeroRows !== undefined) {
+    // Zeroed rows hold +0, whose bits are 0 in every float format.
     for (let l = 0; l < 4; l++) {
       const start = (block + l) * BLOCK_SIZE;
       zeroRowsInBlock(tensor.zeroRows, tensor.size / tensor.shape[0]!, start, BLOCK_SIZE, out.subarray(l * BLOCK_SIZE, (l + 1) * BLOCK_SIZE));

@@ -6,7 +6,7 @@
  * `rows` sorted ascending and unique; `rowLength` elements per row (size / shape[0]); `start` the
  * block's first element index in the tensor; `count` its element count; `out[0..count)` its values.
  */
-export function zeroRowsInBlock(rows: readonly number[], rowLength: number, start: number, count: number, out: Float64Array | Float32Array): void {
+export function zeroRowsInBlock(rows: readonly number[], rowLength: number, start: number, count: number, out: Float64Array | Float32Array | Uint16Array): void {
   if (rows.length === 0 || rowLength === 0 || count === 0) return;
   const end = start + count;
   // First zeroed row that ends after the block starts (binary search: rows may be many).

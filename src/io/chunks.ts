@@ -94,10 +94,9 @@ export function encodeBlocksInto(tensor: TensorSpec, first: number, blocks: numb
     const view = directView(tensor.dtype, out, count);
     for (let k = 0, at = 0; at < count; ) {
       // Four whole blocks at a time through the SIMD kernel where it applies (normal draws).
-      const four = k + 4 <= blocks ? fillInitializerBlocks4(tensor, first + k, tensor.dtype === 'float32') : undefined;
+      const four = k + 4 <= blocks ? fillInitializerBlocks4(tensor, first + k) : undefined;
       const n = four !== undefined ? four.length : Math.min(BLOCK_SIZE, count - at);
-      if (four !== undefined && view !== undefined) view.set(four, at);
-      else if (four !== undefined) storeBlock(tensor.dtype, four as Float64Array, out, at);
+      if (four !== undefined) out.set(new Uint8Array(four.buffer, four.byteOffset, four.byteLength), at * width);
       else if (view !== undefined) fillBlock(tensor, first + k, view.subarray(at, at + n));
       else storeBlock(tensor.dtype, blockValues.subarray(0, fillBlock(tensor, first + k, blockValues)), out, at);
       k += Math.ceil(n / BLOCK_SIZE);

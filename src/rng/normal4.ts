@@ -1,3 +1,4 @@
+import { float64ToBfloat16Bits, float64ToFloat16Bits } from '../dtype/round.js';
 import type { Tychei } from './tychei.js';
 import { NORMAL4_WASM } from './wasm/normal4.wasm.js';
 import { zigguratTables } from './ziggurat.js';
@@ -34,7 +35,8 @@ function load(): Kernel | null {
   try {
     const bytes = Buffer.from(NORMAL4_WASM, 'base64');
     if (!WebAssembly.validate(bytes)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log1p: Math.log1p, exp: Math.exp } });
+    const env = { log1p: Math.log1p, exp: Math.exp, toBfloat16: float64ToBfloat16Bits, toFloat16: float64ToFloat16Bits };
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
     const x = instance.exports;
     const memory = x.memory as WasmMemory;
     // The tables are fillNormal's own, so both kernels read the same numbers.
@@ -43,6 +45,11 @@ function load(): Kernel | null {
     tables.set(t.ki, 0);
     tables.set(t.wi, 256);
     tables.set(t.fi, 512);
+    const pairs = new Float64Array(memory.buffer, (x.KW as WasmGlobal).value, 512);
+    for (let i = 0; i < 256; i++) {
+      pairs[2 * i] = t.ki[i]!;
+      pairs[2 * i + 1] = t.wi[i]!;
+    }
     return {
       normal4: x.normal4 as Kernel['normal4'],
       memory,
@@ -66,13 +73,18 @@ export function simdKernelAvailable(): boolean {
   return kernel !== null;
 }
 
+/** The kernel's output types, by its `mode` number. */
+const MODES = { float64: 0, float32: 1, bfloat16: 2, float16: 3 } as const;
+export type Normal4Dtype = keyof typeof MODES;
+
 /**
  * `n` normal values (mean + stddev * z) from each of four generators, as `fillNormal` would draw
- * them from each: block l's values are elements [l*n, (l+1)*n) of the result, a view into the
- * kernel's memory that is valid until the next call on this thread. Float32 rounds once, as a
- * Float32Array store does. The generators are not advanced (the caller drops them). n <= 65536.
+ * them from each and then rounded once to `dtype` (16-bit floats as roundInto16 rounds): block l's
+ * values are elements [l*n, (l+1)*n) of the result, a view into the kernel's memory that is valid
+ * until the next call on this thread (16-bit values as their bits). The generators are not
+ * advanced (the caller drops them). n <= 65536.
  */
-export function fillNormal4(gens: readonly Tychei[], n: number, mean: number, stddev: number, float32: boolean): Float32Array | Float64Array {
+export function fillNormal4(gens: readonly Tychei[], n: number, mean: number, stddev: number, dtype: Normal4Dtype): Float32Array | Float64Array | Uint16Array {
   if (!simdKernelAvailable()) throw new Error('internal: fillNormal4 without the SIMD kernel');
   const k = kernel!;
   const state = new Int32Array(k.memory.buffer, k.state, 16);
@@ -83,6 +95,8 @@ export function fillNormal4(gens: readonly Tychei[], n: number, mean: number, st
     state[8 + l] = g.c;
     state[12 + l] = g.d;
   }
-  k.normal4(n, mean, stddev, float32 ? 1 : 0);
-  return float32 ? new Float32Array(k.memory.buffer, k.out, 4 * n) : new Float64Array(k.memory.buffer, k.out, 4 * n);
+  k.normal4(n, mean, stddev, MODES[dtype]);
+  if (dtype === 'float32') return new Float32Array(k.memory.buffer, k.out, 4 * n);
+  if (dtype === 'float64') return new Float64Array(k.memory.buffer, k.out, 4 * n);
+  return new Uint16Array(k.memory.buffer, k.out, 4 * n);
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blocksByteLength, encodeBlocksInto } from '../../src/io/chunks.js';
+import { roundInto16 } from '../../src/dtype/round.js';
 import { fillNormal4, simdKernelAvailable, useSimdKernel } from '../../src/rng/normal4.js';
 import { BLOCK_SIZE, blockGenerator } from '../../src/rng/stream.js';
 import { NORMAL4_WASM } from '../../src/rng/wasm/normal4.wasm.js';
@@ -37,7 +38,7 @@ describe('SIMD normal kernel', () => {
       for (const c of cases) {
         for (const first of [0, 4, 1000]) {
           const gens = [0, 1, 2, 3].map((l) => blockGenerator(c.seed, c.name, first + l));
-          const got = fillNormal4(gens, BLOCK_SIZE, c.mean, c.stddev, float32).slice();
+          const got = fillNormal4(gens, BLOCK_SIZE, c.mean, c.stddev, float32 ? "float32" : "float64").slice();
           for (let l = 0; l < 4; l++) {
             const want = float32 ? new Float32Array(BLOCK_SIZE) : new Float64Array(BLOCK_SIZE);
             fillNormal(blockGenerator(c.seed, c.name, first + l), want, 0, BLOCK_SIZE, c.mean, c.stddev);
@@ -52,6 +53,28 @@ describe('SIMD normal kernel', () => {
       expect(compared).toBe(36 * BLOCK_SIZE);
       // The tail beyond R (the base layer's exact tail, the rarest slow path) was exercised: P(|z| > R) ~ 2.6e-4.
       expect(beyondR).toBeGreaterThan(100);
+    });
+  }
+
+  for (const dtype of ['bfloat16', 'float16'] as const) {
+    it(`rounds to ${dtype} as roundInto16 does, subnormals, zeros and overflow included`, () => {
+      const cases = [
+        { mean: 0, stddev: 0.02 }, // float16 subnormals near 0
+        { mean: 0, stddev: 3e4 }, // float16 overflow to infinity
+        { mean: 1, stddev: 1e-6 }, // ties and near-ties around 1
+        { mean: 0, stddev: 1e-40 }, // bfloat16 subnormals
+      ];
+      for (const c of cases) {
+        const gens = [0, 1, 2, 3].map((l) => blockGenerator(5, 'h', l));
+        const got = fillNormal4(gens, BLOCK_SIZE, c.mean, c.stddev, dtype).slice();
+        const values = new Float64Array(BLOCK_SIZE);
+        const want = new Uint16Array(BLOCK_SIZE);
+        for (let l = 0; l < 4; l++) {
+          fillNormal(blockGenerator(5, 'h', l), values, 0, BLOCK_SIZE, c.mean, c.stddev);
+          roundInto16(values, want, dtype === 'bfloat16');
+          expect(Buffer.from(got.buffer, got.byteOffset + l * BLOCK_SIZE * 2, BLOCK_SIZE * 2).equals(Buffer.from(want.buffer))).toBe(true);
+        }
+      }
     });
   }
 

@@ -11,16 +11,22 @@
 // values are bit for bit those of the JS kernel; float32 output is one rounding (demote).
 //
 // Memory (one instance per thread): tables at 0 (ki, wi, fi: 256 float64 each, copied in from
-// ziggurat.ts), the four lanes' state at 6144, output at 8192: block l's n values at OUT + l*n*width.
+// ziggurat.ts; ki and wi again side by side at KW), the four lanes' state at 6144, output at OUT:
+// block l's n values at OUT + l*n*width.
 export const KI: usize = 0; // then WI and FI: the three tables, 256 float64 each
 const WI: usize = 2048;
 const FI: usize = 4096;
+export const KW: usize = 10240; // ki[i], wi[i] side by side (16 bytes each): one load per lane
 export const STATE: usize = 6144; // a, b, c, d: one v128 each, lane l = block l
 const SCRATCH: usize = 6208; // r1 and r2 of the rejected iteration
-export const OUT: usize = 8192;
+export const OUT: usize = 16384;
 
 @external("env", "log1p") declare function log1p(x: f64): f64;
 @external("env", "exp") declare function exp(x: f64): f64;
+// Exact rounding of one float64 to 16 bits (src/dtype/round.ts), for values above the format's
+// range (which specs refuse; kept exact anyway): round16 below handles the rest.
+@external("env", "toBfloat16") declare function toBfloat16(x: f64): i32;
+@external("env", "toFloat16") declare function toFloat16(x: f64): i32;
 
 const R: f64 = 3.6541528853610088;
 
@@ -75,13 +81,41 @@ function slowPath(l: usize, r1: u32, rabs: f64, idx: u32): f64 {
   return 0; // not reached
 }
 
+/** One float64 rounded to 16 bits: roundRun's integer rounding in the normal range, else round.ts. */
+function round16(v: f64, bfloat: bool): u16 {
+  const bits = reinterpret<u64>(v);
+  const hi = <u32>(bits >>> 32);
+  const lo = <u32>bits;
+  const drop: u32 = bfloat ? 13 : 10;
+  const e = (hi >>> 20) & 0x7ff;
+  if (e - <u32>(bfloat ? 1023 - 126 : 1023 - 14) <= <u32>(bfloat ? 253 : 29)) {
+    const x = (hi & 0x7fffffff) | ((lo | (0 - lo)) >>> 31);
+    return <u16>(((hi >>> 16) & 0x8000) | (((x + ((1 << (drop - 1)) - 1) + ((x >>> drop) & 1)) >>> drop) - <u32>(bfloat ? (1023 - 127) << 7 : (1023 - 15) << 10)));
+  }
+  if (e < <u32>(bfloat ? 1023 - 126 : 1023 - 14)) {
+    // Zero and subnormals: a whole number of the smallest subnormal (2^-133, 2^-24), rounded to
+    // nearest-even by f64.nearest; the scaling by a power of two is exact. 2^10 or 2^7 of them is
+    // the smallest normal, whose bits are the same number.
+    const unit: f64 = bfloat ? reinterpret<f64>(0x4840000000000000) : 16777216.0;
+    return <u16>(((hi >>> 16) & 0x8000) | <u32>nearest(abs(v) * unit));
+  }
+  return <u16>(bfloat ? toBfloat16(v) : toFloat16(v)); // overflow: infinity or the largest value
+}
+
 // ---- the lockstep loop ----
+
+/** Output element types (`mode`). */
+const F64: i32 = 0;
+const F32: i32 = 1;
+const BF16: i32 = 2;
+const F16: i32 = 3;
 
 /**
  * Draw n values for each of the four lanes (the state at STATE, left after the last draw) as
- * mean + sd * z, into OUT as float32 (f32out = 1) or float64.
+ * mean + sd * z, into OUT as `mode`: float64, float32, bfloat16 or float16, each rounded once to
+ * nearest-even from the float64 value (16-bit: the integer rounding of roundInto16, round.ts).
  */
-export function normal4(n: i32, mean: f64, sd: f64, f32out: i32): void {
+export function normal4(n: i32, mean: f64, sd: f64, mode: i32): void {
   let a = v128.load(STATE);
   let b = v128.load(STATE + 16);
   let c = v128.load(STATE + 32);
@@ -93,7 +127,18 @@ export function normal4(n: i32, mean: f64, sd: f64, f32out: i32): void {
   const P52 = f64x2.splat(4503599627370496.0);
   const SIGN = i32x4.splat(0x80000000);
   const ZERO = i32x4.splat(0);
-  const width: usize = f32out ? 4 : 8;
+  const ONE = i32x4.splat(1);
+  const ABS = i32x4.splat(0x7fffffff);
+  const SIGN16 = i32x4.splat(0x8000);
+  const EXPMASK = i32x4.splat(0x7ff);
+  const width: usize = mode == F64 ? 8 : mode == F32 ? 4 : 2;
+  // roundInto16's constants (round.ts): high-word mantissa bits dropped, the normal range of biased
+  // float64 exponents (emin .. emin + span), the exponent rebias.
+  const drop: i32 = mode == BF16 ? 13 : 10;
+  const EMIN = i32x4.splat(mode == BF16 ? 1023 - 126 : 1023 - 14);
+  const SPAN = i32x4.splat(mode == BF16 ? 253 : 29);
+  const REBIAS = i32x4.splat(mode == BF16 ? (1023 - 127) << 7 : (1023 - 15) << 10);
+  const HALF = i32x4.splat((1 << (drop - 1)) - 1);
   const stride: usize = <usize>n * width;
   for (let i = 0; i < n; i++) {
     b = v128.xor(v128.xor(i32x4.shl(b, 25), i32x4.shr_u(b, 7)), c);
@@ -123,30 +168,56 @@ export function normal4(n: i32, mean: f64, sd: f64, f32out: i32): void {
     const i1 = <usize>i32x4.extract_lane(idx, 1) << 3;
     const i2 = <usize>i32x4.extract_lane(idx, 2) << 3;
     const i3 = <usize>i32x4.extract_lane(idx, 3) << 3;
-    const k01 = f64x2.replace_lane(f64x2.splat(load<f64>(KI + i0)), 1, load<f64>(KI + i1));
-    const k23 = f64x2.replace_lane(f64x2.splat(load<f64>(KI + i2)), 1, load<f64>(KI + i3));
-    const w01 = f64x2.replace_lane(f64x2.splat(load<f64>(WI + i0)), 1, load<f64>(WI + i1));
-    const w23 = f64x2.replace_lane(f64x2.splat(load<f64>(WI + i2)), 1, load<f64>(WI + i3));
+    const p0 = v128.load(KW + (i0 << 1));
+    const p1 = v128.load(KW + (i1 << 1));
+    const p2 = v128.load(KW + (i2 << 1));
+    const p3 = v128.load(KW + (i3 << 1));
+    const k01 = i64x2.shuffle(p0, p1, 0, 2);
+    const w01 = i64x2.shuffle(p0, p1, 1, 3);
+    const k23 = i64x2.shuffle(p2, p3, 0, 2);
+    const w23 = i64x2.shuffle(p2, p3, 1, 3);
     // Bit 8 of r1 is the sign: flipping a double's sign bit is multiplying it by -1, exactly.
     const sbit = v128.and(i32x4.shl(r1, 23), SIGN);
     const s01 = i8x16.shuffle(sbit, ZERO, 16, 17, 18, 19, 0, 1, 2, 3, 20, 21, 22, 23, 4, 5, 6, 7);
     const s23 = i8x16.shuffle(sbit, ZERO, 16, 17, 18, 19, 8, 9, 10, 11, 20, 21, 22, 23, 12, 13, 14, 15);
     const v01 = f64x2.add(M, f64x2.mul(S, v128.xor(f64x2.mul(rabs01, w01), s01)));
     const v23 = f64x2.add(M, f64x2.mul(S, v128.xor(f64x2.mul(rabs23, w23), s23)));
+    const accepted = i64x2.bitmask(f64x2.lt(rabs01, k01)) | (i64x2.bitmask(f64x2.lt(rabs23, k23)) << 2);
     const at = OUT + <usize>i * width;
-    if (f32out) {
+    if (mode == F32) {
       const f = i8x16.shuffle(f32x4.demote_f64x2_zero(v01), f32x4.demote_f64x2_zero(v23), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
       v128.store32_lane(at, f, 0);
       v128.store32_lane(at + stride, f, 1);
       v128.store32_lane(at + 2 * stride, f, 2);
       v128.store32_lane(at + 3 * stride, f, 3);
-    } else {
+    } else if (mode == F64) {
       v128.store64_lane(at, v01, 0);
       v128.store64_lane(at + stride, v01, 1);
       v128.store64_lane(at + 2 * stride, v23, 0);
       v128.store64_lane(at + 3 * stride, v23, 1);
+    } else {
+      // The high and low words of the four doubles, then roundRun's integer rounding on all four.
+      const hw = i8x16.shuffle(v01, v23, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+      const lw = i8x16.shuffle(v01, v23, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      const sticky = i32x4.shr_u(v128.or(lw, i32x4.sub(ZERO, lw)), 31);
+      const x = v128.or(v128.and(hw, ABS), sticky);
+      const rounded = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(x, HALF), v128.and(i32x4.shr_u(x, drop), ONE)), drop), REBIAS);
+      const h = v128.or(v128.and(i32x4.shr_u(hw, 16), SIGN16), rounded);
+      v128.store16_lane(at, h, 0);
+      v128.store16_lane(at + stride, h, 2);
+      v128.store16_lane(at + 2 * stride, h, 4);
+      v128.store16_lane(at + 3 * stride, h, 6);
+      // Lanes drawn on the fast path whose value is outside the normal range: rounded exactly by
+      // round.ts (rejected lanes are finished below, and stored then).
+      const odd = ~i32x4.bitmask(i32x4.le_u(i32x4.sub(v128.and(i32x4.shr_u(hw, 20), EXPMASK), EMIN), SPAN)) & accepted;
+      if (odd != 0) {
+        for (let l = 0; l < 4; l++) {
+          if (((odd >> l) & 1) == 0) continue;
+          const v = l == 0 ? f64x2.extract_lane(v01, 0) : l == 1 ? f64x2.extract_lane(v01, 1) : l == 2 ? f64x2.extract_lane(v23, 0) : f64x2.extract_lane(v23, 1);
+          store<u16>(at + <usize>l * stride, round16(v, mode == BF16));
+        }
+      }
     }
-    const accepted = i64x2.bitmask(f64x2.lt(rabs01, k01)) | (i64x2.bitmask(f64x2.lt(rabs23, k23)) << 2);
     if (accepted != 15) {
       v128.store(STATE, a);
       v128.store(STATE + 16, b);
@@ -160,8 +231,9 @@ export function normal4(n: i32, mean: f64, sd: f64, f32out: i32): void {
         const q2 = load<u32>(SCRATCH + 16 + (l << 2));
         const rabs = <f64>(q1 >>> 12) * 4294967296.0 + <f64>q2;
         const v = mean + sd * slowPath(l << 2, q1, rabs, q1 & 0xff);
-        if (f32out) store<f32>(at + l * stride, <f32>v);
-        else store<f64>(at + l * stride, v);
+        if (mode == F32) store<f32>(at + l * stride, <f32>v);
+        else if (mode == F64) store<f64>(at + l * stride, v);
+        else store<u16>(at + l * stride, round16(v, mode == BF16));
       }
       a = v128.load(STATE);
       b = v128.load(STATE + 16);
