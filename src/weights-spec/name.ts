@@ -47,5 +47,8 @@ export function checkName(value: unknown, path: string): string {
  * keeps the uniqueness rule true to what is written even if that check changes.)
  */
 export function nameKey(name: string): string {
+  // ASCII is its own UTF-8: the name itself, not a copy per tensor.
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(name)) return name;
   return Buffer.from(name, 'utf8').toString('latin1');
 }

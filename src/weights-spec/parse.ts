@@ -6,14 +6,15 @@ import { DTYPE_NAMES, isDtype, type Dtype } from '../dtype/table.js';
 import { drawSeed, normalizeSeed, type Seed } from '../rng/seed.js';
 import { checkShape, shapeSize } from './shape.js';
 import { checkKeys, isObject } from './fields.js';
+import { specEntries, type Entries } from './entries.js';
 import { checkOverflow, resolveInitializer } from './initializer.js';
 import { findJsonError, lineColumn } from './json-position.js';
 import { MAX_SPEC_DEPTH, scanJson } from './json-scan.js';
-import { expandLayers } from './layers.js';
+import { SpecInterner } from './intern.js';
 import { checkName, nameKey } from './name.js';
-import { chosenLabel, ruleUses } from './expand/chosen.js';
+import { ruleUses } from './expand/chosen.js';
 import { expandSpec, type ExpandResult } from './expand/expand.js';
-import { MAX_TENSORS, SPEC_VERSION, type TensorSpec, type WeightsSpec } from './types.js';
+import { MAX_TENSORS, SPEC_VERSION, type InitializerSpec, type TensorSpec, type WeightsSpec } from './types.js';
 import { checkZeroRows } from './zero-rows.js';
 
 export { resolveInitializer } from './initializer.js';
@@ -30,9 +31,6 @@ export interface SpecOverrides {
 }
 
 const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'compat', 'layers', 'tensors'];
-const TENSOR_KEYS = ['name', 'shape', 'initializer', 'dtype', 'seed', 'zero_rows', 'chosen_by'];
-/** Longest `chosen_by` note (a rule label: `rules[k]` and its globs). */
-const MAX_NOTE = 4096;
 
 /**
  * Parse spec JSON text; syntax errors report line and column. Before JSON.parse a linear scan bounds
@@ -99,14 +97,14 @@ function checkCompat(value: unknown, path: string): CompatModeName {
  * The first tensor the compat mode cannot draw, as an error at the field the user wrote (the spec
  * path of the tensor's seed, dtype or initializer), or at `compat` when a request set the mode.
  */
-function compatProblem(mode: CompatModeName, tensors: readonly TensorSpec[], entries: readonly Entry[], fromRequest: boolean): InitWeightsError | undefined {
+function compatProblem(mode: CompatModeName, tensors: readonly TensorSpec[], entries: Entries, fromRequest: boolean): InitWeightsError | undefined {
   const err = compatError(mode, tensors);
   const m = err === undefined ? null : /^tensors\[(\d+)\]\.(.+)$/.exec(err.detail.field ?? '');
   if (err === undefined || m === null) return err;
   const i = Number(m[1]);
   const [field, rule, value] = [m[2]!, err.detail.rule ?? '', err.detail.value];
   if (fromRequest) return usageError('compat', `tensor ${escapeText(JSON.stringify(tensors[i]!.name))} ${field.replace('.params.', '.')}: ${rule}`, value);
-  const e = entries[i]!;
+  const e = entries.at(i);
   const param = /^initializer\.params\.(.+)$/.exec(field);
   const path = field === 'seed' ? (e.seed === undefined ? 'seed' : e.seedPath)
     : field === 'dtype' ? (e.dtype === undefined ? 'dtype' : e.dtypePath)
@@ -120,87 +118,13 @@ function checkDtype(value: unknown, path: string): Dtype {
   return value;
 }
 
-/** One tensor entry before resolution, from `tensors` or expanded from `layers`, with its error paths. */
-interface Entry {
-  readonly name: unknown;
-  readonly namePath: string;
-  readonly shape: unknown;
-  readonly shapePath: string;
-  readonly initializer: unknown;
-  readonly initPath: string;
-  readonly dtype: unknown;
-  readonly dtypePath: string;
-  readonly seed: unknown;
-  readonly seedPath: string;
-  readonly zeroRows: unknown;
-  readonly zeroRowsPath: string;
-  /**
-   * What chose the initializer when a rule or defaults did (a `chosen_by` note the entry carries
-   * wins: printed specs keep theirs); undefined when the tensor's own field or its layer did.
-   */
-  readonly chosenBy: string | undefined;
-  /** Where to point when the name repeats one before it. */
-  readonly where: string;
-}
-
-function checkNote(value: unknown, path: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_NOTE) throw specError(path, `must be a string of at most ${MAX_NOTE} characters (a note of what chose the initializer)`, value);
-  return value;
-}
-
-/**
- * An entry of `tensors`: its error paths are worked out from `where` only when asked for (an error,
- * a compat problem), not stored: six strings per tensor took ~60 MB of a 150k-tensor spec's peak.
- */
-class TensorEntry implements Entry {
-  readonly name: unknown;
-  readonly shape: unknown;
-  readonly initializer: unknown;
-  readonly dtype: unknown;
-  readonly seed: unknown;
-  readonly zeroRows: unknown;
-
-  constructor(t: Record<string, unknown>, readonly where: string, readonly chosenBy: string | undefined) {
-    this.name = t.name;
-    this.shape = t.shape;
-    this.initializer = t.initializer;
-    this.dtype = t.dtype;
-    this.seed = t.seed;
-    this.zeroRows = t.zero_rows;
-  }
-
-  get namePath(): string { return `${this.where}.name`; }
-  get shapePath(): string { return `${this.where}.shape`; }
-  get initPath(): string { return `${this.where}.initializer`; }
-  get dtypePath(): string { return `${this.where}.dtype`; }
-  get seedPath(): string { return `${this.where}.seed`; }
-  get zeroRowsPath(): string { return `${this.where}.zero_rows`; }
-}
-
-function tensorEntries(list: unknown, expanded: ExpandResult, rules: unknown): Entry[] {
-  if (!Array.isArray(list)) throw specError('tensors', 'must be a list of tensors', list);
-  if (list.length > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors`, list.length);
-  return list.map((t: unknown, i: number) => {
-    const made = expanded.tensors[i];
-    // Inside repeat blocks `path` says which copy: `tensors[0](i=3).tensors[1]`.
-    const path = made?.origin ?? `tensors[${i}]`;
-    if (!isObject(t)) throw specError(path, 'must be an object with name, shape and initializer', t);
-    checkKeys(t, TENSOR_KEYS, path);
-    if (t.initializer === undefined) {
-      throw specError(`${path}.initializer`, 'is required (for example "zeros" or {"type": "normal", "stddev": 0.05}; or from "defaults" or a matching rule)', undefined);
-    }
-    const note = t.chosen_by === undefined ? undefined : checkNote(t.chosen_by, `${path}.chosen_by`);
-    return new TensorEntry(t, path, note ?? chosenLabel(made?.chosenBy ?? 'tensor', rules));
-  });
-}
-
-function layerEntries(layers: unknown, layout: KernelLayout): Entry[] {
-  return expandLayers(layers, layout).map((t) => ({
-    name: t.name, namePath: t.namePath, shape: [...t.shape], shapePath: t.namePath, initializer: t.initializer, initPath: t.initPath,
-    dtype: t.dtype, dtypePath: t.dtypePath, seed: t.seed, seedPath: t.seedPath, zeroRows: t.zeroRows, zeroRowsPath: t.namePath.replace(/\.name$/, ''),
-    chosenBy: undefined, where: t.namePath.replace(/\.name$/, ''),
-  }));
+/** A TensorSpec, its fields in the order they always had; the optional ones only when set. */
+function resolvedTensor(name: string, shape: readonly number[], size: number, dtype: Dtype, seed: Seed, initializer: InitializerSpec, zeroRows: readonly number[] | undefined, chosenBy: string | undefined): TensorSpec {
+  if (zeroRows === undefined && chosenBy === undefined) return { name, shape, size, dtype, seed, initializer };
+  const t: { -readonly [K in keyof TensorSpec]: TensorSpec[K] } = { name, shape, size, dtype, seed, initializer };
+  if (zeroRows !== undefined) t.zeroRows = zeroRows;
+  if (chosenBy !== undefined) t.chosenBy = chosenBy;
+  return t;
 }
 
 /**
@@ -237,27 +161,32 @@ function resolvePlain(raw: unknown, overrides: SpecOverrides, expanded: ExpandRe
   if (raw.tensors === undefined && raw.layers === undefined) {
     throw specError('tensors', 'must be a list of tensors (or give "layers")', undefined);
   }
-  // concat, not push(...): no argument list as long as the untrusted list.
-  const entries = (raw.layers === undefined ? [] : layerEntries(raw.layers, layout)).concat(raw.tensors === undefined ? [] : tensorEntries(raw.tensors, expanded, rules));
-  if (entries.length > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors (with those from layers)`, entries.length);
-  if (entries.length === 0) {
+  const interner = new SpecInterner();
+  const entries = specEntries(raw, layout, expanded, rules, interner);
+  if (entries.count > MAX_TENSORS) throw specError('tensors', `must list at most ${MAX_TENSORS} tensors (with those from layers)`, entries.count);
+  if (entries.count === 0) {
     throw specError(raw.tensors === undefined ? 'layers' : 'tensors', 'must list at least one tensor', raw.tensors ?? raw.layers);
   }
-  const seen = new Map<string, string>();
-  const tensors: TensorSpec[] = entries.map((e) => {
+  // Each name's first entry, by index: its path is worked out again only for the error.
+  const seen = new Map<string, number>();
+  const tensors: TensorSpec[] = new Array<TensorSpec>(entries.count);
+  for (let i = 0; i < entries.count; i++) {
+    const e = entries.at(i);
     const name = checkName(e.name, e.namePath);
     const key = nameKey(name);
     const prior = seen.get(key);
-    if (prior !== undefined) throw specError(e.namePath, `must be unique (${prior} has it too)`, name);
-    seen.set(key, e.where);
-    const shape = checkShape(e.shape, e.shapePath);
-    const initializer = resolveInitializer(e.initializer, e.initPath, shape, layout);
+    if (prior !== undefined) throw specError(e.namePath, `must be unique (${entries.at(prior).where} has it too)`, name);
+    seen.set(key, i);
+    const dims = checkShape(e.shape, e.shapePath);
+    const size = shapeSize(dims, e.shapePath);
+    const shape = interner.shape(dims);
+    const initializer = interner.initializer(resolveInitializer(e.initializer, e.initPath, shape, layout));
     const dtype = e.dtype === undefined ? fileDtype : checkDtype(e.dtype, e.dtypePath);
     const seed = e.seed === undefined ? fileSeed : checkSeed(e.seed, e.seedPath);
     checkOverflow(initializer, dtype, e.initPath, name);
     const zeroRows = checkZeroRows(e.zeroRows, e.zeroRowsPath, shape);
-    return { name, shape, size: shapeSize(shape, e.shapePath), dtype, seed, initializer, ...(zeroRows ? { zeroRows } : {}), ...(e.chosenBy !== undefined ? { chosenBy: e.chosenBy } : {}) };
-  });
+    tensors[i] = resolvedTensor(name, shape, size, dtype, seed, initializer, zeroRows, e.chosenBy);
+  }
   const problem = compat === undefined ? undefined : compatProblem(compat, tensors, entries, overrides.compat !== undefined);
   if (problem !== undefined) throw problem;
   const uses = ruleUses(rules, expanded.ruleCounts);

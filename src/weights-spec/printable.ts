@@ -1,7 +1,7 @@
 import type { TensorSpec, WeightsSpec } from './types.js';
 
 /** One resolved tensor as spec JSON: every field written out; `zero_rows` only when it has some. */
-function tensorJson(t: TensorSpec): Record<string, unknown> {
+export function tensorJson(t: TensorSpec): Record<string, unknown> {
   return {
     name: t.name,
     shape: t.shape,
@@ -17,8 +17,36 @@ function tensorJson(t: TensorSpec): Record<string, unknown> {
  * Its bytes for a spec without zero rows are what they were before zero rows existed.
  */
 export function specToJson(spec: WeightsSpec): Record<string, unknown> {
+  return { ...specHead(spec), tensors: spec.tensors.map(tensorJson) };
+}
+
+/** specToJson's fields before `tensors`, in order. */
+export function specHead(spec: WeightsSpec): Record<string, unknown> {
   // `compat` only when set: the bytes of every other spec's provenance stay as they were.
-  return { version: spec.version, seed: spec.seed, dtype: spec.dtype, ...(spec.compat !== undefined ? { compat: spec.compat } : {}), tensors: spec.tensors.map(tensorJson) };
+  return { version: spec.version, seed: spec.seed, dtype: spec.dtype, ...(spec.compat !== undefined ? { compat: spec.compat } : {}) };
+}
+
+/** Tensors stringified per batch of specJsonText. */
+const TEXT_BATCH = 4096;
+const specTexts = new WeakMap<WeightsSpec, string>();
+
+/**
+ * JSON.stringify(specToJson(spec)), made tensor by tensor (no JSON tree of the whole spec) and made
+ * once per spec object: every file of an output records the same spec.
+ */
+export function specJsonText(spec: WeightsSpec): string {
+  let text = specTexts.get(spec);
+  if (text === undefined) {
+    const head = JSON.stringify(specHead(spec));
+    // Joined in batches: a string grown a tensor at a time is a rope ~2x the text's size.
+    const batches: string[] = [];
+    for (let i = 0; i < spec.tensors.length; i += TEXT_BATCH) {
+      batches.push(spec.tensors.slice(i, i + TEXT_BATCH).map((t) => JSON.stringify(tensorJson(t))).join(','));
+    }
+    text = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tensors":[${batches.join(',')}]}`;
+    specTexts.set(spec, text);
+  }
+  return text;
 }
 
 /**

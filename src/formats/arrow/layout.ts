@@ -8,6 +8,7 @@
 import { InitWeightsError } from '../../errors.js';
 import type { Dtype } from '../../dtype/table.js';
 import type { TensorSpec } from '../../weights-spec/types.js';
+import { provenanceString } from '../directory/manifest.js';
 
 export const FIXED_SHAPE_TENSOR = 'arrow.fixed_shape_tensor';
 /** An Arrow IPC file starts (and ends) with these 6 bytes. */
@@ -55,6 +56,6 @@ export function arrowSchemaMetadata(tensor: TensorSpec, prov: Readonly<Record<st
     ['initializer', JSON.stringify({ type: tensor.initializer.type, ...tensor.initializer.params })],
     ['tensorSeed', JSON.stringify(tensor.seed)],
   ]);
-  for (const [k, v] of Object.entries(prov)) m.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  for (const [k, v] of Object.entries(prov)) m.set(k, provenanceString(v));
   return m;
 }

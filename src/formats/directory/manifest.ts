@@ -1,6 +1,6 @@
 import { compatMode } from '../../compat/stream.js';
 import { STREAM_VERSION } from '../../rng/stream.js';
-import { specToJson } from '../../weights-spec/parse.js';
+import { specHead, specJsonText, specToJson, tensorJson } from '../../weights-spec/printable.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
 import { TOOL_VERSION } from '../../version.js';
 
@@ -16,6 +16,18 @@ export interface ManifestFile {
   readonly tensors?: readonly string[];
 }
 
+/**
+ * The spec inside a provenance, without its JSON tree: JSON.stringify gives specToJson's JSON (through
+ * toJSON), and {@link provenanceString} its compact text, made once per spec. A tree per output file
+ * (a safetensors shard, an Arrow file) held ~5 objects per tensor only to be stringified.
+ */
+export class RecordedSpec {
+  constructor(readonly spec: WeightsSpec) {}
+  toJSON(): Record<string, unknown> {
+    return specToJson(this.spec);
+  }
+}
+
 /** Provenance carried by every output that has room for it. */
 export function provenance(spec: WeightsSpec): Record<string, unknown> {
   return {
@@ -25,11 +37,75 @@ export function provenance(spec: WeightsSpec): Record<string, unknown> {
     seed: spec.seed,
     // A compat output records the framework it reproduces (the spec's `compat` is what verify reads).
     ...(spec.compat !== undefined ? { compat: { mode: spec.compat, follows: compatMode(spec.compat).follows } } : {}),
-    spec: specToJson(spec),
+    spec: new RecordedSpec(spec),
   };
 }
 
-/** manifest.json of a directory or tar output: provenance plus each file's sha256. Stable bytes. */
-export function encodeManifest(spec: WeightsSpec, files: readonly ManifestFile[]): Buffer {
-  return Buffer.from(`${JSON.stringify({ ...provenance(spec), files }, null, 2)}\n`, 'utf8');
+/** A provenance value as metadata text (safetensors, Arrow): a string as it is, anything else as JSON. */
+export function provenanceString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value instanceof RecordedSpec ? specJsonText(value.spec) : JSON.stringify(value);
+}
+
+/** JSON.stringify(value, null, 2) for a value written `depth` spaces in. */
+function indented(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${' '.repeat(depth)}`);
+}
+
+/** An object's fields as JSON.stringify(_, null, 2) writes them `depth` spaces in, each followed by a comma (more follow). */
+function* fieldsBefore(obj: Record<string, unknown>, depth: number): Generator<string> {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== undefined) yield `${' '.repeat(depth)}${JSON.stringify(k)}: ${indented(v, depth)},\n`;
+  }
+}
+
+/** A list as JSON.stringify(_, null, 2) writes it `depth` spaces in, item by item. */
+function* list<T>(items: readonly T[], depth: number, json: (item: T) => unknown): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[\n';
+  const pad = ' '.repeat(depth + 2);
+  for (let i = 0; i < items.length; i++) yield `${pad}${indented(json(items[i]!), depth + 2)}${i < items.length - 1 ? ',' : ''}\n`;
+  yield `${' '.repeat(depth)}]`;
+}
+
+/** What a sharded run records in its manifest (its entries have no sha256). */
+export interface ShardNote {
+  readonly count: number;
+}
+
+/** The manifest's text, piece by piece: `JSON.stringify({...provenance(spec), shard?, files}, null, 2)` and a newline. */
+function* manifestPieces(spec: WeightsSpec, files: readonly ManifestFile[], shard: ShardNote | undefined): Generator<string> {
+  // The spec is provenance's last field; the files follow it.
+  const head = provenance(spec);
+  delete head.spec;
+  yield '{\n';
+  yield* fieldsBefore(head, 2);
+  yield '  "spec": {\n';
+  yield* fieldsBefore(specHead(spec), 4);
+  yield '    "tensors": ';
+  yield* list(spec.tensors, 4, tensorJson);
+  yield '\n  },\n';
+  if (shard !== undefined) yield* fieldsBefore({ shard }, 2);
+  yield '  "files": ';
+  yield* list(files, 2, (f) => f);
+  yield '\n}\n';
+}
+
+/**
+ * manifest.json of a directory or tar output: provenance (then a sharded run's `shard`) plus each
+ * file's sha256 (sizes alone from a sharded run). Stable bytes.
+ * Written piece by piece into one buffer of the exact size (measured in a first pass): the whole
+ * text as one string, and the JSON tree behind it, were ~3x the manifest's size at 150k tensors.
+ */
+export function encodeManifest(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): Buffer {
+  let size = 0;
+  for (const piece of manifestPieces(spec, files, shard)) size += Buffer.byteLength(piece, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of manifestPieces(spec, files, shard)) at += out.write(piece, at, 'utf8');
+  if (at !== size) throw new Error(`internal: manifest of ${size} bytes wrote ${at}`);
+  return out;
 }

@@ -21,6 +21,11 @@ export interface ExpandResult {
   readonly spec: unknown;
   /** Parallel to `spec.tensors`. */
   readonly tensors: readonly TensorOrigin[];
+  /**
+   * tensors[i], made on demand for a spec without `defaults`, `rules` or repeats (an object and a
+   * path string per tensor, kept for the whole resolution, were ~15 MB of a 150k-tensor spec).
+   */
+  readonly tensorAt: (i: number) => TensorOrigin | undefined;
   /** Parallel to `spec.layers`: where each layer was written. */
   readonly layers: readonly string[];
   /** Parallel to the `rules` list: how many tensors each rule took. */
@@ -41,14 +46,20 @@ function hasRepeat(list: unknown): boolean {
  * resolveSpec checks them.
  */
 export function expandSpec(raw: unknown): ExpandResult {
-  if (!isObject(raw)) return { spec: raw, tensors: [], layers: [], ruleCounts: [] };
+  if (!isObject(raw)) return { spec: raw, tensors: [], tensorAt: () => undefined, layers: [], ruleCounts: [] };
   const { defaults: rawDefaults, rules: rawRules, ...rest } = raw;
   const plain = rawDefaults === undefined && rawRules === undefined && !hasRepeat(raw.tensors) && !hasRepeat(raw.layers);
   if (plain) {
-    const n = Array.isArray(raw.tensors) ? raw.tensors.length : 0;
-    const tensors = Array.from({ length: n }, (_, i) => ({ origin: `tensors[${i}]`, chosenBy: chosenOwn((raw.tensors as unknown[])[i]) }));
+    const list: readonly unknown[] = Array.isArray(raw.tensors) ? raw.tensors : [];
+    const tensorAt = (i: number): TensorOrigin | undefined => (i < list.length ? { origin: `tensors[${i}]`, chosenBy: chosenOwn(list[i]) } : undefined);
     const layers = Array.isArray(raw.layers) ? raw.layers.map((_: unknown, i: number) => `layers[${i}]`) : [];
-    return { spec: raw, tensors, layers, ruleCounts: [] };
+    return {
+      spec: raw,
+      get tensors() {
+        return Array.from({ length: list.length }, (_, i) => tensorAt(i)!);
+      },
+      tensorAt, layers, ruleCounts: [],
+    };
   }
   const rules = checkRules(rawRules);
   const defaults = checkDefaults(rawDefaults);
@@ -61,9 +72,11 @@ export function expandSpec(raw: unknown): ExpandResult {
   }
   if (raw.tensors !== undefined || applied.tensors.length > 0) spec.tensors = applied.tensors;
   if (raw.layers !== undefined || lists.layers.length > 0) spec.layers = lists.layers.map((e) => e.item);
+  const tensors = lists.tensors.map((e, i) => ({ origin: e.origin, chosenBy: applied.chosenBy[i]! }));
   return {
     spec,
-    tensors: lists.tensors.map((e, i) => ({ origin: e.origin, chosenBy: applied.chosenBy[i]! })),
+    tensors,
+    tensorAt: (i) => tensors[i],
     layers: lists.layers.map((e) => e.origin),
     ruleCounts: applied.ruleCounts,
   };
