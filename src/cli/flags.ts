@@ -10,6 +10,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   format: '--format',
   compress: '--compress',
   maxShardSize: '--max-shard-size',
+  shard: '--shard',
   shape: '--shape',
   spec: '--spec',
   specText: '--spec',

@@ -68,9 +68,10 @@ export interface MadeFile {
 
 /**
  * The files written after the parts: the split's index (then listed in the manifest too), and
- * manifest.json. `files` gains the index's entry, as the manifest lists it.
+ * manifest.json. `files` gains the index's entry, as the manifest lists it. `shard`: the manifest
+ * of a sharded run (entries without sha256, the shard count recorded).
  */
-export function madeFiles(plan: OutputPlan, ctx: WriteContext, files: ManifestFile[]): MadeFile[] {
+export function madeFiles(plan: OutputPlan, ctx: WriteContext, files: ManifestFile[], shard?: { readonly count: number }): MadeFile[] {
   const out: MadeFile[] = [];
   const index = plan.split?.index?.(files);
   if (index !== undefined) {
@@ -78,6 +79,6 @@ export function madeFiles(plan: OutputPlan, ctx: WriteContext, files: ManifestFi
     files.push(writtenFile(index.path, { bytes: index.bytes.length, sha256 }, { dtype: ctx.spec.dtype, tensors: [] }) as ManifestFile);
     out.push(index);
   }
-  out.push({ path: MANIFEST, bytes: encodeManifest(ctx.spec, files) });
+  out.push({ path: MANIFEST, bytes: encodeManifest(ctx.spec, files, shard) });
   return out;
 }

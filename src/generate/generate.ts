@@ -3,22 +3,25 @@ import { existsError } from '../errors.js';
 import type { FormatOptions, WriteContext } from '../formats/types.js';
 import { sweepStaleTemps } from '../io/cleanup.js';
 import { BufferRing, DEFAULT_CHUNK_BLOCKS, tensorChunks } from '../io/chunks.js';
-import { BlockPool, defaultThreads } from '../io/pool.js';
+import type { BlockPool } from '../io/pool.js';
+import { defaultThreads } from '../io/threads.js';
 import { FileSink, StreamSink, type Sink } from '../io/sink.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import type { Seed } from '../rng/seed.js';
-import type { WeightsSpec } from '../weights-spec/types.js';
+import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { CompatSource } from './compat.js';
 import { writeDirectory } from './commit.js';
-import { writeAll, writtenFile, type WrittenFile } from './emit.js';
-import { sameBytes, writeInto } from './into.js';
+import { madeFiles, writeAll, writtenFile, type WrittenFile } from './emit.js';
+import { sameBytes, writeInto, type IntoOptions, type IntoResult } from './into.js';
 import { planPaths, type PlannedPaths } from './paths.js';
 import { planOutput, type Layout, type OutputPlan } from './plan.js';
+import { checkShard, shardParts, sizedEntries, type ShardChoice, type ShardShare } from './shard.js';
 import { checkTarget } from './target.js';
 
 export { planOutput, defaultOutput, DEFAULT_DIR, DEFAULT_FILE, type Layout, type OutputPlan } from './plan.js';
 export type { WrittenFile } from './emit.js';
+export type { ShardChoice, ShardShare } from './shard.js';
 
 /** What to generate and where. */
 export interface GenerateOptions {
@@ -38,7 +41,7 @@ export interface GenerateOptions {
    * Called once the output is planned and checked, before anything is written (after comparing
    * with what is already there: not at all when nothing needs writing).
    */
-  readonly onReady?: (plan: OutputPlan) => void;
+  readonly onReady?: (plan: OutputPlan, share?: ShardShare) => void;
   /** Called as elements are generated: (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Told what went wrong but did not fail the run (an old directory left behind, stale temps removed). */
@@ -58,6 +61,12 @@ export interface GenerateOptions {
   readonly hash?: boolean;
   /** Options for the formats that take them (see FormatOptions). */
   readonly formatOptions?: FormatOptions;
+  /**
+   * Write only this shard's files of a directory output (see shard.ts for the split); shard 0
+   * also writes the index and manifest.json. Each file is committed alone, as several runs write
+   * into the directory at once.
+   */
+  readonly shard?: ShardChoice;
 }
 
 /** What was written. `files[].path` is relative to `output` for a directory. */
@@ -72,6 +81,8 @@ export interface GenerateResult {
   readonly files: readonly WrittenFile[];
   /** True when the output was already there with these exact bytes, and nothing was written. */
   readonly unchanged: boolean;
+  /** For a sharded run: which shard, and how many of the output's files it wrote. */
+  readonly shard?: ShardShare;
 }
 
 /**
@@ -81,12 +92,13 @@ export interface GenerateResult {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { spec, output } = options;
   const plan = planOutput(spec, output, options.format, options.formatOptions);
+  if (options.shard !== undefined) checkShard(options.shard, plan.layout);
   const paths = planPaths(spec, output, plan);
   const existing = await checkTarget(paths.target, plan.layout);
   if (plan.layout !== 'stream') {
     for (const p of await sweepStaleTemps(paths.target)) options.onWarning?.(`removed ${p}, left by an interrupted run`);
   }
-  const pool = generationPool(spec, options.threads);
+  const pool = await generationPool(spec, options.threads);
   try {
     return await generateWith(options, plan, paths, existing !== undefined, pool);
   } finally {
@@ -94,16 +106,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
-/** Worker threads for a spec, or none (one thread, or a compat spec: sequential by nature). */
-export function generationPool(spec: WeightsSpec, threads: number | undefined): BlockPool | undefined {
+/**
+ * Worker threads for a spec, or none (one thread, or a compat spec: sequential by nature). The pool
+ * module (node:worker_threads) is loaded only when threads are used: ~20 ms less for small jobs.
+ */
+export async function generationPool(spec: WeightsSpec, threads: number | undefined): Promise<BlockPool | undefined> {
   if (spec.compat !== undefined) return undefined;
-  return BlockPool.create(threads ?? defaultThreads(spec.tensors.reduce((s, t) => s + t.size, 0)));
+  const n = threads ?? defaultThreads(spec.tensors.reduce((s, t) => s + t.size, 0));
+  if (n < 2) return undefined;
+  const { BlockPool } = await import('../io/pool.js');
+  return BlockPool.create(n);
 }
 
 /** How the writers get their chunks and report progress, for one plan (shared by generate and check). */
-export function writeContext(options: ContextOptions, plan: OutputPlan, pool: BlockPool | undefined): WriteContext {
+export function writeContext(options: ContextOptions, plan: OutputPlan, pool: BlockPool | undefined, tensors: readonly TensorSpec[] = options.spec.tensors): WriteContext {
   const { spec } = options;
-  const total = spec.tensors.reduce((s, t) => s + t.size, 0);
+  const total = tensors.reduce((s, t) => s + t.size, 0);
   const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
   // File sinks keep one write in flight, so a chunk's buffer is free two chunks later; a stream
   // (any Writable a caller passes) or a writer that holds chunks gets fresh buffers.
@@ -130,10 +148,11 @@ export type ContextOptions = Pick<GenerateOptions, 'spec' | 'chunkBlocks' | 'for
 async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: PlannedPaths, exists: boolean, pool: BlockPool | undefined): Promise<GenerateResult> {
   const { spec, output } = options;
   const force = options.force ?? false;
-  const ctx = writeContext(options, plan, pool);
+  const mine = options.shard !== undefined ? shardParts(paths, plan, options.shard) : undefined;
+  const ctx = writeContext(options, plan, pool, mine?.parts.flatMap((p) => p.tensors));
   let readied = false;
   const ready = (): void => {
-    if (!readied) options.onReady?.(plan);
+    if (!readied) options.onReady?.(plan, mine?.share);
     readied = true;
   };
   const base = {
@@ -144,6 +163,10 @@ async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: P
     streamVersion: STREAM_VERSION,
     toolVersion: TOOL_VERSION,
   };
+  if (mine !== undefined) {
+    const into = await writeShard(paths, plan, ctx, mine, { force, ready, warn: (m) => options.onWarning?.(m) });
+    return { ...base, output: paths.target, files: into.files, unchanged: !into.changed, shard: mine.share };
+  }
   if (plan.layout === 'directory') {
     if (!exists) {
       ready();
@@ -165,6 +188,22 @@ async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: P
     : await FileSink.create(output, { hash, replace: force });
   const out = await writeAll(sink, plan.format, spec.tensors, ctx);
   return { ...base, output, files: [writtenFile(output, out, holds)], unchanged: false };
+}
+
+/**
+ * A shard's files into the directory (made if missing; others may be writing into it at once):
+ * each staged beside its final path and moved into place alone. Shard 0 adds the index and a
+ * manifest listing every file's size, and alone sweeps old files with force.
+ */
+async function writeShard(paths: PlannedPaths, plan: OutputPlan, ctx: WriteContext, mine: ReturnType<typeof shardParts>, how: Omit<IntoOptions, 'only' | 'made' | 'sweep'>): Promise<IntoResult> {
+  const first = mine.share.index === 0;
+  const listed = first ? await sizedEntries(paths, plan, ctx) : [];
+  return writeInto(paths, plan, ctx, {
+    ...how,
+    only: mine.parts,
+    made: () => (first ? madeFiles(plan, ctx, listed, { count: mine.share.count }) : []),
+    sweep: first,
+  });
 }
 
 async function* fromSync(chunks: Iterable<Buffer>): AsyncGenerator<Buffer> {

@@ -1,17 +1,18 @@
-import { readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errnoText, existsError, InitWeightsError } from '../errors.js';
 import type { ManifestFile } from '../formats/directory/manifest.js';
-import type { FormatDef, WriteContext } from '../formats/types.js';
+import type { FormatDef, SplitPart, WriteContext } from '../formats/types.js';
 import { registerTemp, tempPathFor, unregisterTemp } from '../io/cleanup.js';
 import { FileSink } from '../io/sink.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { makeDir } from './commit.js';
 import { CompareSink, DifferenceFound } from './compare-sink.js';
-import { emitParts, madeFiles, writeAll, type SinkResult } from './emit.js';
+import { emitParts, madeFiles, writeAll, type MadeFile, type SinkResult } from './emit.js';
 import { staleOwnFiles } from './owned.js';
 import { MANIFEST, type PlannedPaths } from './paths.js';
 import type { OutputPlan } from './plan.js';
+import { isShardManifest, manifestsAgree } from './shard.js';
 import { kindOf } from './target.js';
 
 /*
@@ -36,6 +37,8 @@ export async function sameBytes(path: string, format: FormatDef, tensors: readon
 interface Staged {
   readonly temp: string;
   readonly final: string;
+  /** Nothing was there when compared and force is off: commit only if that is still so. */
+  readonly exclusive: boolean;
 }
 
 /** Outcome of writing into a directory: the manifest entries, and whether any file changed. */
@@ -50,6 +53,12 @@ export interface IntoOptions {
   /** Called before the first file is written. */
   readonly ready: () => void;
   readonly warn: (message: string) => void;
+  /** A sharded run: only these parts of the plan (every part of it is still kept by a forced sweep). */
+  readonly only?: readonly SplitPart[];
+  /** The small files after the parts (default: the plan's index and manifest.json). */
+  readonly made?: (files: ManifestFile[]) => MadeFile[];
+  /** With force, remove the tool's earlier files the plan no longer has (default true). */
+  readonly sweep?: boolean;
 }
 
 /**
@@ -62,13 +71,13 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
   const { force, warn } = how;
   const dir = paths.target;
   const staged: Staged[] = [];
-  const stage = async (rel: string): Promise<FileSink> => {
+  const stage = async (rel: string, fresh: boolean): Promise<FileSink> => {
     how.ready();
     const final = join(dir, rel);
     await makeDir(dirname(final), dirname(final), true);
     const temp = tempPathFor(final);
     registerTemp(temp);
-    staged.push({ temp, final });
+    staged.push({ temp, final, exclusive: fresh && !force });
     return FileSink.create(temp, { direct: true, display: final });
   };
   const existing = async (rel: string): Promise<boolean> => {
@@ -78,29 +87,35 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
     return true;
   };
   try {
-    const files = await emitParts(paths, plan, ctx, async (part) => {
-      if (await existing(part.path)) {
+    const files = await emitParts(how.only !== undefined ? { ...paths, parts: how.only } : paths, plan, ctx, async (part) => {
+      const there = await existing(part.path);
+      if (there) {
         const same = await sameBytes(join(dir, part.path), plan.format, part.tensors, ctx);
         if (same !== undefined) return same;
         if (!force) throw existsError(join(dir, part.path));
       }
-      return stage(part.path);
+      return stage(part.path, !there);
     });
-    for (const f of madeFiles(plan, ctx, files)) {
-      if (await existing(f.path)) {
-        if ((await readFile(join(dir, f.path))).equals(f.bytes)) continue;
-        if (!force) throw existsError(join(dir, f.path));
+    const made = how.made?.(files) ?? madeFiles(plan, ctx, files);
+    for (const f of made) {
+      const there = await existing(f.path);
+      if (there) {
+        const found = await readFile(join(dir, f.path));
+        if (found.equals(f.bytes) || (f.path === MANIFEST && isShardManifest(f.bytes) && manifestsAgree(found, f.bytes))) continue;
+        // A sharded run's manifest of this same output gains its sha256s without force.
+        if (!force && !(f.path === MANIFEST && isShardManifest(found) && manifestsAgree(found, f.bytes))) throw existsError(join(dir, f.path));
       }
-      const sink = await stage(f.path);
+      const sink = await stage(f.path, !there);
       await sink.write(f.bytes);
       await sink.close();
     }
-    const planned = new Set([...paths.parts.map((p) => p.path), ...files.map((f) => f.path), MANIFEST]);
-    const stale = force ? await staleOwnFiles(dir, planned) : { ours: [], changed: [] };
+    const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path), MANIFEST]);
+    const stale = force && how.sweep !== false ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };
     const wrote = staged.length;
     for (const s of staged) await commitStaged(s);
     for (const rel of stale.ours) await rm(join(dir, rel)).catch((err: unknown) => warn(`could not remove ${join(dir, rel)}, left by an earlier run (${errnoText(err)}); remove it by hand`));
     for (const rel of stale.changed) warn(`left ${join(dir, rel)} alone: an earlier run wrote it, but its bytes have changed since`);
+    for (const rel of stale.unproven) warn(`left ${join(dir, rel)} alone: an earlier sharded run listed it without a sha256, so it cannot be told from a file of yours; remove it by hand if it is not`);
     return { files, changed: wrote > 0 || stale.ours.length > 0 };
   } finally {
     for (const s of staged) {
@@ -110,11 +125,34 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
   }
 }
 
+/**
+ * Move a staged file into place. An exclusive one is hard-linked (link(2) fails with EEXIST when
+ * another run, a concurrent shard or anyone, made the file meanwhile) and its temp removed; where
+ * the file system has no hard links it is renamed.
+ */
 async function commitStaged(s: Staged): Promise<void> {
   try {
+    if (s.exclusive && (await linkedInto(s))) return;
     await rename(s.temp, s.final);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(s.final);
     throw new InitWeightsError('E_IO', `cannot finish ${s.final}: ${errnoText(err)}`, { cause: err, detail: { path: s.final } });
   }
   unregisterTemp(s.temp);
 }
+
+/** Link the temp to the final path; false when hard links are not supported there. */
+async function linkedInto(s: Staged): Promise<boolean> {
+  try {
+    await link(s.temp, s.final);
+  } catch (err) {
+    if (NO_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) return false;
+    throw err;
+  }
+  await rm(s.temp, { force: true });
+  unregisterTemp(s.temp);
+  return true;
+}
+
+/** link(2) errors that mean "no hard links here" (FAT, some network and FUSE file systems). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);

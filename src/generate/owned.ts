@@ -18,7 +18,8 @@ import { MANIFEST } from './paths.js';
 
 interface Listed {
   readonly bytes: number;
-  readonly sha256: string;
+  /** Absent in a sharded run's manifest: such a file cannot be proven ours. */
+  readonly sha256: string | undefined;
 }
 
 /** File name endings this tool writes into a directory (besides manifest.json). */
@@ -41,7 +42,7 @@ async function readManifest(dir: string): Promise<Map<string, Listed> | undefine
     const listed = new Map<string, Listed>();
     for (const f of m.files as unknown[]) {
       const { path, bytes, sha256 } = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
-      if (typeof path !== 'string' || typeof bytes !== 'number' || typeof sha256 !== 'string') return undefined;
+      if (typeof path !== 'string' || typeof bytes !== 'number' || (typeof sha256 !== 'string' && sha256 !== undefined)) return undefined;
       if (isOwnName(path)) listed.set(path, { bytes, sha256 });
     }
     return listed;
@@ -62,6 +63,8 @@ export interface StaleFiles {
   readonly ours: readonly string[];
   /** Listed by the old manifest but changed since (size or sha256): left alone. */
   readonly changed: readonly string[];
+  /** Listed without a sha256 (by a sharded run), so not provably ours: left alone. */
+  readonly unproven: readonly string[];
 }
 
 /**
@@ -73,13 +76,15 @@ export async function staleOwnFiles(dir: string, planned: ReadonlySet<string>): 
   const listed = await readManifest(dir);
   const ours: string[] = [];
   const changed: string[] = [];
+  const unproven: string[] = [];
   for (const [rel, want] of listed ?? []) {
     if (planned.has(rel)) continue;
     const full = join(dir, rel);
     const st = await lstat(full).catch(() => undefined);
     if (st === undefined) continue;
-    if (st.isFile() && st.size === want.bytes && (await sha256Of(full)) === want.sha256) ours.push(rel);
+    if (want.sha256 === undefined) unproven.push(rel);
+    else if (st.isFile() && st.size === want.bytes && (await sha256Of(full)) === want.sha256) ours.push(rel);
     else changed.push(rel);
   }
-  return { ours, changed };
+  return { ours, changed, unproven };
 }

@@ -1,5 +1,6 @@
 import { escapeText } from '../../errors.js';
 import type { FormatOptions } from '../../formats/types.js';
+import type { ShardChoice } from '../../generate/shard.js';
 import { checkOutput, type CheckProblem, type CheckResult } from '../../verify/check.js';
 import type { TensorOutcome } from '../../verify/tensors.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
@@ -43,6 +44,8 @@ export interface CheckRequest {
   readonly format?: string;
   readonly formatOptions: FormatOptions;
   readonly threads?: number;
+  /** Check only this shard's files (see gen --shard). */
+  readonly shard?: ShardChoice;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -55,6 +58,7 @@ export async function runCheck(req: CheckRequest, io: CliIO, signal?: AbortSigna
     formatOptions: req.formatOptions,
     ...(req.format !== undefined ? { format: req.format } : {}),
     ...(req.threads !== undefined ? { threads: req.threads } : {}),
+    ...(req.shard !== undefined ? { shard: req.shard } : {}),
     ...(signal ? { signal } : {}),
   });
   const ok = result.problems.length === 0;

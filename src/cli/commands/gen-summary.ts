@@ -1,7 +1,7 @@
 import { compatMode } from '../../compat/stream.js';
 import { sharedSeedGroups } from '../../compat/shared-seeds.js';
 import { escapeText } from '../../errors.js';
-import type { GenerateResult } from '../../generate/generate.js';
+import type { GenerateResult, ShardShare } from '../../generate/generate.js';
 import type { LoadedSpec } from '../../weights-spec/load.js';
 import { shapeTuple } from '../../weights-spec/shape.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
@@ -56,6 +56,7 @@ export function summaryJson(spec: WeightsSpec, r: GenerateResult, like?: LikeSou
     tensors: spec.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, initializer: { type: t.initializer.type, ...t.initializer.params }, seed: t.seed })),
     files: r.files,
     unchanged: r.unchanged,
+    ...(r.shard !== undefined ? { shard: r.shard } : {}),
   };
 }
 
@@ -74,6 +75,7 @@ export function summaryText(spec: WeightsSpec, r: GenerateResult, like?: LikeSou
   const what = `${r.format}${r.layout === 'directory' ? ' directory + manifest.json' : ''}, ${formatBytes(bytes)}`;
   const lines = [r.unchanged ? `init-weights: ${where} unchanged (${what}: already these bytes, nothing written)` : `init-weights: wrote ${where} (${what})`];
   if (r.layout !== 'directory' && r.files[0]?.sha256 !== undefined) lines.push(`  sha256 ${r.files[0].sha256}`);
+  if (r.shard !== undefined) lines.push(`  ${shareText(r.shard)}`);
   if (like !== undefined) {
     // For a config, the description names the architecture built (and a missing `architectures`).
     const about = like.kind === 'hf-config' && spec.description !== undefined ? `: ${escapeText(spec.description)}` : '';
@@ -91,6 +93,11 @@ export function summaryText(spec: WeightsSpec, r: GenerateResult, like?: LikeSou
   lines.push(`  seed ${JSON.stringify(spec.seed)}, ${stream}, init-weights ${r.toolVersion}`);
   for (const w of sharedSeedWarnings(spec)) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "shard 1/3: 2 of 7 files" (the index as given: counted from 0). */
+export function shareText(share: ShardShare): string {
+  return `shard ${share.index}/${share.count}: ${share.files} of ${share.of} files${share.index === 0 ? ' (with the manifest)' : ''}`;
 }
 
 /** The largest `f(x)` (0 for none): a loop, since spreading a million values overflows the stack. */

@@ -10,7 +10,8 @@ import { printableSpec } from '../../weights-spec/printable.js';
 import type { CliIO } from '../io.js';
 import { progressBar } from '../progress.js';
 import { specFromOptions } from './gen-spec.js';
-import { maxOf, summaryJson, summaryText } from './gen-summary.js';
+import { parseShardFlag } from '../shard-flag.js';
+import { maxOf, shareText, summaryJson, summaryText } from './gen-summary.js';
 
 export { summaryJson, summaryText } from './gen-summary.js';
 
@@ -50,6 +51,8 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   if (opts.check === true && opts.force) throw new InitWeightsError('E_USAGE', '--check and --force: --check writes nothing; drop one of them');
   if (opts.check === true && opts.output === '-') throw new InitWeightsError('E_USAGE', '--check: compares with files on disk; give -o PATH, not -o -');
   if (opts.printSpec === true && opts.check === true) throw new InitWeightsError('E_USAGE', '--print-spec and --check: --print-spec only prints the spec; drop one of them');
+  if (opts.printSpec === true && opts.shard !== undefined) throw new InitWeightsError('E_USAGE', '--print-spec and --shard: --print-spec only prints the spec (the same for every shard); drop one of them');
+  const shard = opts.shard !== undefined ? parseShardFlag(opts.shard, io.env) : undefined;
   const { spec, like } = await specFromOptions(opts, io);
   if (opts.printSpec === true) {
     io.stdout.write(specText(printableSpec(spec)));
@@ -75,7 +78,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   if (opts.check === true) {
     if (spec.seedDrawn) throw new InitWeightsError('E_USAGE', '--check: needs the seed the output was made with (--seed, or "seed" in the spec); a drawn seed never matches');
     const { runCheck } = await import('./check.js');
-    return runCheck({ spec, output, formatOptions, json: opts.json, quiet: opts.quiet, ...(format !== undefined ? { format } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }, io, signal);
+    return runCheck({ spec, output, formatOptions, json: opts.json, quiet: opts.quiet, ...(format !== undefined ? { format } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(shard !== undefined ? { shard } : {}) }, io, signal);
   }
   const widest = maxOf(spec.tensors, (t) => DTYPES[t.dtype].bytes);
   const bar = opts.quiet ? undefined : progressBar(io, widest);
@@ -89,12 +92,15 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
       hash: !opts.quiet || opts.json,
       formatOptions,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(shard !== undefined ? { shard } : {}),
       stdout: io.stdout,
       // The drawn seed is printed once the request is known to be good, before the long part.
-      onReady: () => {
+      onReady: (_plan, share) => {
         if (spec.seedDrawn && !opts.quiet) {
           io.stderr.write(`init-weights: seed ${JSON.stringify(spec.seed)} (drawn; pass --seed ${spec.seed} to repeat this run)\n`);
         }
+        // The summary says it again at the end; up front it is for a person watching the bar.
+        if (share !== undefined && !opts.quiet && !opts.json && io.stderr.isTTY === true) io.stderr.write(`init-weights: ${shareText(share)}\n`);
       },
       onWarning: (message) => io.stderr.write(`init-weights: warning: ${message}\n`),
       ...(bar ? { onProgress: bar.update } : {}),
