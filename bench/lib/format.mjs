@@ -8,6 +8,7 @@ export const TOOLS = {
   numpy: { label: 'numpy' },
   torch: { label: 'torch' },
   zeros: { label: 'write limit (zeros)' },
+  node: { label: 'node -e 0' },
 };
 // Statistics and formatting.
 

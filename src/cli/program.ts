@@ -1,21 +1,24 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { COMPAT_MODE_NAMES } from '../compat/stream.js';
+import { Command, InvalidArgumentError, Option } from './commander.js';
+import { COMPAT_MODE_NAMES } from '../compat/names.js';
 import type { CompatModeName } from '../compat/types.js';
-import { FORMATS } from '../formats/registry.js';
+import { FORMAT_EXTENSIONS, FORMAT_NAMES } from '../formats/names.js';
 import { KERNEL_LAYOUTS, type KernelLayout } from '../init/fans.js';
-import { INITIALIZER_NAMES, INITIALIZERS, PARAMS } from '../init/table.js';
+import { INITIALIZER_NAMES, PARAMS_BY_NAME } from '../init/names.js';
 import { DTYPE_NAMES, type Dtype } from '../dtype/table.js';
-import { normalizeSeed, type Seed } from '../rng/seed.js';
+import type { Seed } from '../rng/seed.js';
 import { TOOL_VERSION } from '../version.js';
 import { InitWeightsError, show } from '../errors.js';
-import { DEFAULT_DIR, DEFAULT_FILE } from '../generate/plan.js';
 import type { GenOptions } from './commands/gen.js';
+import { DEFAULT_DIR, DEFAULT_FILE } from './defaults.js';
 import { paramFlag } from './flags.js';
 import { parseShapeFlag } from './shape-flag.js';
 import type { InspectOptions } from './commands/inspect.js';
 import type { VerifyOptions } from './commands/verify.js';
 
-/* Declarations only: flags, their parsers and help. The work is in commands/. */
+/*
+ * Declarations only: flags, their parsers and help. The work is in commands/. Every import here is
+ * small and dependency-free (name lists, not registries): `--help` and `--version` load only this.
+ */
 
 function finiteNumber(value: string): number {
   const n = value.trim() === '' ? NaN : Number(value);
@@ -43,10 +46,16 @@ export function sizeArg(value: string): number {
   return bytes;
 }
 
-function seedArg(value: string): Seed {
-  const s = normalizeSeed(value);
-  if (s === undefined) throw new InvalidArgumentError('must be an integer or a non-empty string.');
-  return s;
+/** A flag is a string, and the one string that is not a seed is the empty one (rng/seed's rule). */
+function seedArg(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must be an integer or a non-empty string.');
+  return value;
+}
+
+/** "42" is the seed 42. Loaded when gen runs: rng/seed loads node:crypto (~5 ms), which help does not need. */
+async function seedOf(flag: string): Promise<Seed> {
+  const { normalizeSeed } = await import('../rng/seed.js');
+  return normalizeSeed(flag) ?? flag;
 }
 
 function shapeArg(value: string): number[] {
@@ -85,8 +94,8 @@ Examples:
 Output: -o PATH (a file, or a directory for several tensors) or -o - for stdout. With no -o,
 stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or ${DEFAULT_DIR} (several).
 Several tensors on stdout are a tar stream of NAME.npy members (see README).
-Initializers: ${INITIALIZERS.map((d) => d.name).join(', ')}.
-Formats: ${FORMATS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
+Initializers: ${INITIALIZER_NAMES.join(', ')}.
+Formats: ${FORMAT_EXTENSIONS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
   $ init-weights gen --spec fixtures/model.json -o fixtures/weights.safetensors --check
       CI: exit 1, a line per differing file or tensor, when the fixture no longer matches
 
@@ -118,7 +127,7 @@ export function buildProgram(
     .addOption(new Option('--dtype <dtype>', 'element type (default float32)').choices(DTYPE_NAMES))
     .option('--name <name>', 'tensor name for --shape (default "weights")')
     .option('-o, --output <path>', 'file, directory (several tensors), or - for stdout')
-    .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMATS.map((f) => f.name)))
+    .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(FORMAT_NAMES))
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
     .option('--shard <i/n>', 'write only shard i of n (0-based) of a directory or sharded output, same bytes as one run; auto/n reads i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
@@ -129,7 +138,7 @@ export function buildProgram(
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
   // One flag per initializer parameter, from the table: numbers, or words with their choices.
   const paramAttrs = new Map<string, string>();
-  for (const [name, { defs, users }] of PARAMS) {
+  for (const [name, { defs, users }] of PARAMS_BY_NAME) {
     if (name === 'layout') continue; // orthogonal's layout parameter comes from --layout
     const first = defs[0]!;
     const dflt = first.default !== undefined && defs.every((d) => d.default === first.default) ? ` (default ${first.default})` : '';
@@ -152,7 +161,7 @@ export function buildProgram(
       ...(raw.init !== undefined ? { init: raw.init as string } : {}),
       params,
       ...(raw.layout !== undefined ? { layout: raw.layout as KernelLayout } : {}),
-      ...(raw.seed !== undefined ? { seed: raw.seed as Seed } : {}),
+      ...(raw.seed !== undefined ? { seed: await seedOf(raw.seed as string) } : {}),
       ...(raw.dtype !== undefined ? { dtype: raw.dtype as Dtype } : {}),
       ...(raw.name !== undefined ? { name: raw.name as string } : {}),
       ...(raw.output !== undefined ? { output: raw.output as string } : {}),

@@ -13,7 +13,7 @@ import type { CompatMode, CompatModeName, CompatTensor } from './types.js';
 
 const MODES: Readonly<Record<CompatModeName, CompatMode>> = { keras: kerasMode, numpy: numpyMode, tfjs: tfjsMode, torch: torchMode };
 
-export const COMPAT_MODE_NAMES = Object.keys(MODES) as CompatModeName[];
+export { COMPAT_MODE_NAMES } from './names.js';
 
 export function isCompatMode(value: unknown): value is CompatModeName {
   return typeof value === 'string' && Object.hasOwn(MODES, value);

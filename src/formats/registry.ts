@@ -9,7 +9,7 @@ import type { FormatDef, FormatReader } from './types.js';
 /** Every output format; one line per format (apache-arrow itself is loaded only when Arrow is written). */
 export const FORMATS: readonly FormatDef[] = [npyFormat, tarFormat, npzFormat, safetensorsFormat, arrowFileFormat, arrowStreamFormat, kerasFormat];
 
-export const FORMAT_NAMES = FORMATS.map((f) => f.name);
+export { FORMAT_NAMES } from './names.js';
 
 /** Every format's reader, in detection order: exact magic numbers first, safetensors' looser test last. */
 export const READERS: readonly FormatReader[] = [npyFormat, npzFormat, arrowFileFormat, arrowStreamFormat, tarFormat, kerasFormat, safetensorsFormat].map((f) => f.reader!);
