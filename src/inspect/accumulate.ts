@@ -1,7 +1,7 @@
 import { DTYPES } from '../dtype/table.js';
 import { Moments } from '../stats/moments.js';
 import { SketchBuilder, type FloatSketch } from '../stats/sketch.js';
-import { bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
+import { HalfCounts, type NonFinite } from './half.js';
 import type { ElementType, IntegerDtype } from '../dtype/table.js';
 
 /** Values per batch: the moments of a batch are summed in cache, then merged (Pébay). */
@@ -38,19 +38,6 @@ function integersOf(dtype: IntegerDtype, buf: ArrayBufferLike, start: number, n:
   return d;
 }
 
-let f16Table: Float32Array | undefined;
-let bf16Table: Float32Array | undefined;
-
-/** float16 or bfloat16 bits → float32 value, by table (exact: both widen to float32 exactly). */
-function halfTable(dtype: 'float16' | 'bfloat16'): Float32Array {
-  if (dtype === 'float16') {
-    f16Table ??= Float32Array.from({ length: 65536 }, (_, h) => float16BitsToNumber(h));
-    return f16Table;
-  }
-  bf16Table ??= Float32Array.from({ length: 65536 }, (_, h) => bfloat16BitsToNumber(h));
-  return bf16Table;
-}
-
 /** What one tensor's data summed up to. */
 export interface TensorSummary {
   readonly count: number;
@@ -78,16 +65,18 @@ export class Accumulator {
   private readonly ints = INTS;
   private readonly moments = new Moments();
   private readonly sketch = new SketchBuilder();
+  /** float16 and bfloat16: pattern counts, made into the sketch at the end (see half.ts). */
+  private readonly half: HalfCounts | undefined;
   private count = 0;
-  private nan = 0;
-  private posInf = 0;
-  private negInf = 0;
+  /** NaN and infinities, counted apart. */
+  private readonly nonFinite: NonFinite = { nan: 0, posInf: 0, negInf: 0 };
 
   constructor(
     private readonly dtype: ElementType,
     private readonly bigEndian = false,
   ) {
     this.width = DTYPES[dtype].bytes;
+    this.half = dtype === 'float16' || dtype === 'bfloat16' ? new HalfCounts(dtype) : undefined;
   }
 
   /** Add bytes (valid only during the call). */
@@ -151,11 +140,11 @@ export class Accumulator {
       }
       case 'float16':
       case 'bfloat16': {
-        const h = new Uint16Array(buf, start, n);
-        const t = halfTable(this.dtype);
-        const f = this.f32;
-        for (let i = 0; i < n; i++) f[i] = t[h[i]!]!;
-        this.addFloat32(this.u32.subarray(0, n), f.subarray(0, n));
+        const values = this.ints.subarray(0, n);
+        const half = this.half!;
+        const sum = half.widen(new Uint16Array(buf, start, n), values);
+        if (Number.isFinite(sum)) this.moments.pushSummed(values, sum, half.lo, half.hi);
+        else this.moments.push(this.finiteOf(values));
         break;
       }
       default: {
@@ -176,25 +165,34 @@ export class Accumulator {
       this.moments.push(values);
       return;
     }
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x !== x) this.nonFinite.nan++;
+      else if (x === Infinity) this.nonFinite.posInf++;
+      else if (x === -Infinity) this.nonFinite.negInf++;
+    }
+    this.moments.push(this.finiteOf(values));
+  }
+
+  /** The finite ones among `values`, in order (in the shared scratch). */
+  private finiteOf(values: Float32Array | Float64Array): Float64Array {
     let k = 0;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (x === x && x !== Infinity && x !== -Infinity) this.finite[k++] = x;
-      else if (x !== x) this.nan++;
-      else if (x > 0) this.posInf++;
-      else this.negInf++;
     }
-    this.moments.push(this.finite.subarray(0, k));
+    return this.finite.subarray(0, k);
   }
 
   /** The summary; a partial element left over is the caller's error to report (see `leftover`). */
   finish(): TensorSummary {
-    return { count: this.count, nan: this.nan, posInf: this.posInf, negInf: this.negInf, moments: this.moments, sketch: this.sketch.finish() };
+    const sketch = this.half !== undefined ? this.half.finish(this.nonFinite) : this.sketch.finish();
+    return { count: this.count, ...this.nonFinite, moments: this.moments, sketch };
   }
 
   /** Bytes of statistics held: grows with the binades the data span, at most a few MiB. */
   get bytes(): number {
-    return this.sketch.bytes;
+    return this.sketch.bytes + (this.half?.bytes ?? 0);
   }
 
   /** Bytes of a partial element still held (non-zero means the data ended mid-element). */

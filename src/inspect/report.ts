@@ -3,6 +3,7 @@ import { ksPValue } from '../stats/ks.js';
 import { normalCdf } from '../stats/normal.js';
 import { binnedKs, bucketEdges, bucketFloor, bucketMid, sketchHistogram, SKETCH_RELATIVE_ERROR, type FloatSketch } from '../stats/sketch.js';
 import type { TensorSummary } from './accumulate.js';
+import { halfInterval } from './half.js';
 import { modelOf } from './models.js';
 import type { DeclaredInitializer, Provenance } from './provenance.js';
 import { DTYPES, isIntegerDtype, type ElementType } from '../dtype/table.js';
@@ -80,26 +81,12 @@ interface BucketView {
   interval(key: number): readonly [number, number];
 }
 
-/** Rounding interval of a value stored in a 16-bit float: half-way to each neighbour. */
-function halfInterval(v: number, bfloat: boolean): readonly [number, number] {
-  const toBits = bfloat ? float64ToBfloat16Bits : float64ToFloat16Bits;
-  const toNum = bfloat ? bfloat16BitsToNumber : float16BitsToNumber;
-  const b = toBits(v);
-  const neg = (b & 0x8000) !== 0;
-  const mag = b & 0x7fff;
-  const up = neg ? (mag === 0 ? 1 : b - 1) : b + 1;
-  const down = neg ? b + 1 : mag === 0 ? 0x8001 : b - 1;
-  const u = toNum(up & 0xffff);
-  const d = toNum(down & 0xffff);
-  return [Number.isFinite(d) ? (v + d) / 2 : -Infinity, Number.isFinite(u) ? (v + u) / 2 : Infinity];
-}
-
 function bucketView(dtype: ElementType): BucketView {
   // Integers: the edge nearest zero is exact for |v| < 2^14 (every uint8 and bool value).
   if (isIntegerDtype(dtype)) return { rep: bucketFloor, interval: bucketEdges };
   if (dtype === 'float16' || dtype === 'bfloat16') {
-    const bfloat = dtype === 'bfloat16';
-    return { rep: bucketFloor, interval: (k) => halfInterval(bucketFloor(k), bfloat) };
+    const interval = halfInterval(dtype);
+    return { rep: bucketFloor, interval: (k) => interval(bucketFloor(k)) };
   }
   return { rep: bucketMid, interval: bucketEdges };
 }

@@ -100,17 +100,25 @@ export class Moments {
 
   /** Add a batch of values (any array or typed array). A NaN makes every statistic NaN. */
   push(values: ArrayLike<number>): this {
-    const len = values.length;
-    if (len === 0) return this;
     let sum = 0;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < len; i++) {
+    for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       sum += x;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }
+    return this.pushSummed(values, sum, lo, hi);
+  }
+
+  /**
+   * Add a batch whose first pass the caller fused into a loop of its own: `sum`, `lo` and `hi` are
+   * the in-order sum, the smallest and the largest of `values` (the result is bit for bit `push`'s).
+   */
+  pushSummed(values: ArrayLike<number>, sum: number, lo: number, hi: number): this {
+    const len = values.length;
+    if (len === 0) return this;
     const mean = sum / len;
     let s2 = 0;
     let s3 = 0;
