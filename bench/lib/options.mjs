@@ -19,7 +19,7 @@ const HELP = `Usage: node bench/run.mjs [options]        (or: npm run bench -- [
   --seed S        seed for every case                     (BENCH_SEED, default 42)
 
 Case files (bench/cases/*.mjs) read their own variables: BENCH_FORMAT_N, BENCH_KERNEL_N, BENCH_INSPECT_N,
-BENCH_COMPAT_N (default 1e7) and the opt-in BENCH_LLAMA=1 (or =small, =big): Llama bf16 checkpoints
+BENCH_COMPAT_N (default 1e7), BENCH_INSPECT_LLAMA (the bf16/float16 checkpoint rows of the inspect case) and the opt-in BENCH_LLAMA=1 (or =small, =big): Llama bf16 checkpoints
 from a config.json vs torch's LlamaForCausalLM + save_pretrained (several GB written per run).
 
 Progress goes to stderr; the report (markdown) to stdout; raw numbers to <out-dir>/last-run.json.
