@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { DTYPES } from '../dtype/table.js';
-import { tensorChunks, type BufferRing } from './chunks.js';
+import { encodeBlocks, tensorChunks, type BufferRing } from './chunks.js';
 import type { BlockJob, BlockReply } from './worker.js';
 
 
@@ -20,8 +20,9 @@ interface Pending {
 
 /**
  * Worker threads that generate blocks in parallel. Chunks come back in order, so the bytes are the
- * same as on one thread (each block's values depend only on its own seed). At most two chunks per
- * worker are in flight, so memory stays flat.
+ * same as on one thread (each block's values depend only on its own seed). At most one chunk per
+ * worker and two more are in flight, so memory stays flat. Until the workers are ready, the main
+ * thread draws the chunks itself.
  *
  * For consumers that free a chunk by the time the one after next is asked for (the contract of
  * BufferRing), workers write into slots of one SharedArrayBuffer that are used in turn: no buffer
@@ -38,13 +39,19 @@ export class BlockPool {
   private slotBytes = 0;
   /** Chunks placed in shared slots so far, across tensors: the next slot is this modulo the slot count. */
   private slotTurn = 0;
+  /** Workers that said they are ready (modules loaded, kernel compiled). */
+  private ready = 0;
 
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (m: BlockReply) => {
-        const p = this.pending.get(m.id);
+        if (m.ready === true) {
+          this.ready++;
+          return;
+        }
+        const p = this.pending.get(m.id ?? -1);
         if (p === undefined) return;
-        this.pending.delete(m.id);
+        this.pending.delete(m.id!);
         const memory = m.buffer ?? p.shared;
         if (m.error !== undefined || m.length === undefined || memory === undefined) p.reject(new Error(`generation worker: ${m.error ?? 'no data'}`));
         else p.resolve(Buffer.from(memory, m.buffer !== undefined ? m.offset : p.offset, m.length));
@@ -123,8 +130,17 @@ export class BlockPool {
     // with slots >= window + 1 (and slotBytes fixed while chunks of it are in use: see sharedSlots).
     const slots = window + 2;
     const memory = ring !== undefined ? this.sharedSlots(slots, chunkBlocks * BLOCK_SIZE * DTYPES[tensor.dtype].bytes) : undefined;
-    const queue: Promise<Buffer>[] = [];
     let next = 0;
+    // A worker takes ~0.1-0.25 s to start (its modules, the kernel's compilation), a sizeable part
+    // of a 100M-value job: until every worker has said it is ready, the main thread draws the
+    // chunks itself (from the ring, or fresh buffers, as tensorChunks does) instead of waiting.
+    // Awaiting each chunk's write lets the event loop see the workers' messages.
+    while (this.ready < this.workers.length && next < totalBlocks) {
+      const blocks = Math.min(chunkBlocks, totalBlocks - next);
+      yield encodeBlocks(tensor, next, blocks, ring);
+      next += blocks;
+    }
+    const queue: Promise<Buffer>[] = [];
     const refill = (): void => {
       while (queue.length < window && next < totalBlocks) {
         const blocks = Math.min(chunkBlocks, totalBlocks - next);

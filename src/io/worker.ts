@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { TensorSpec } from '../weights-spec/types.js';
+import { simdKernelAvailable } from '../rng/normal4.js';
 import { blocksByteLength, encodeBlocks, encodeBlocksInto } from './chunks.js';
 
 /**
@@ -16,9 +17,13 @@ export interface BlockJob {
   readonly offset?: number;
 }
 
-/** A worker's answer: the bytes (transferred or written to shared memory), or an error message. */
+/**
+ * A worker's answer: the bytes (transferred or written to shared memory), or an error message; or,
+ * once at start (no id), `ready`: its modules are loaded and the kernel compiled.
+ */
 export interface BlockReply {
-  readonly id: number;
+  readonly id?: number;
+  readonly ready?: true;
   readonly length?: number;
   readonly buffer?: ArrayBuffer;
   readonly offset?: number;
@@ -46,4 +51,6 @@ if (port !== null) {
       port.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) } satisfies BlockReply);
     }
   });
+  simdKernelAvailable(); // compiles the kernel now, before the first job
+  port.postMessage({ ready: true } satisfies BlockReply);
 }
