@@ -5,7 +5,7 @@ import type { ManifestFile } from '../formats/directory/manifest.js';
 import type { WriteContext } from '../formats/types.js';
 import { registerTemp, tempPathFor, unregisterTemp } from '../io/cleanup.js';
 import { FileSink } from '../io/sink.js';
-import { emitParts, madeFiles, type SinkResult } from './emit.js';
+import { emitParts, madeFiles, writeMade } from './emit.js';
 import type { PlannedPaths } from './paths.js';
 import type { OutputPlan } from './plan.js';
 
@@ -18,12 +18,6 @@ export async function makeDir(path: string, shown: string, recursive = false): P
   } catch (err) {
     throw new InitWeightsError('E_IO', `cannot create directory ${shown}: ${errnoText(err)}`, { cause: err, detail: { path: shown } });
   }
-}
-
-async function writeBytes(temp: string, dir: string, rel: string, bytes: Buffer): Promise<SinkResult> {
-  const sink = await FileSink.create(join(temp, rel), { direct: true, display: join(dir, rel) });
-  await sink.write(bytes);
-  return sink.close();
 }
 
 /**
@@ -44,7 +38,7 @@ export async function writeDirectory(paths: PlannedPaths, plan: OutputPlan, ctx:
       made.add(parent);
       return FileSink.create(join(temp, part.path), { direct: true, display: join(dir, part.path) });
     });
-    for (const f of madeFiles(plan, ctx, files)) await writeBytes(temp, dir, f.path, f.bytes);
+    for (const f of madeFiles(plan, ctx, files)) await writeMade(await FileSink.create(join(temp, f.path), { direct: true, display: join(dir, f.path) }), f);
     await moveDirectoryExclusive(temp, dir);
     unregisterTemp(temp);
     return files;

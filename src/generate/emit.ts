@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { encodeManifest, type ManifestFile } from '../formats/directory/manifest.js';
+import { manifestByteLength, manifestChunks, type ManifestFile } from '../formats/directory/manifest.js';
 import type { FormatDef, SplitPart, WriteContext } from '../formats/types.js';
 import type { Sink } from '../io/sink.js';
 import type { TensorSpec } from '../weights-spec/types.js';
@@ -60,10 +60,32 @@ export async function emitParts(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
   return files;
 }
 
-/** A small file of a directory output, made from the parts' entries (an index, the manifest). */
+/**
+ * A file of a directory output made from the parts' entries (an index, the manifest): its size and
+ * its bytes in buffers made as they are taken (the manifest is ~50 MB at 100k tensors).
+ */
 export interface MadeFile {
   readonly path: string;
-  readonly bytes: Buffer;
+  readonly size: number;
+  /** A manifest written by a sharded run (it records `shard`). */
+  readonly shard?: boolean;
+  chunks(): Iterable<Buffer>;
+}
+
+/** A made file's bytes as one buffer (for the few callers that parse it). */
+export function madeBytes(file: MadeFile): Buffer {
+  return Buffer.concat([...file.chunks()], file.size);
+}
+
+/** Write a made file through a sink and close it. */
+export async function writeMade(sink: Sink, file: MadeFile): Promise<SinkResult> {
+  try {
+    for (const chunk of file.chunks()) await sink.write(chunk);
+    return await sink.close();
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
 }
 
 /**
@@ -77,8 +99,8 @@ export function madeFiles(plan: OutputPlan, ctx: WriteContext, files: ManifestFi
   if (index !== undefined) {
     const sha256 = createHash('sha256').update(index.bytes).digest('hex');
     files.push(writtenFile(index.path, { bytes: index.bytes.length, sha256 }, { dtype: ctx.spec.dtype, tensors: [] }) as ManifestFile);
-    out.push(index);
+    out.push({ path: index.path, size: index.bytes.length, chunks: () => [index.bytes] });
   }
-  out.push({ path: MANIFEST, bytes: encodeManifest(ctx.spec, files, shard) });
+  out.push({ path: MANIFEST, size: manifestByteLength(ctx.spec, files, shard), shard: shard !== undefined, chunks: () => manifestChunks(ctx.spec, files, shard) });
   return out;
 }

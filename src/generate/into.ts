@@ -8,7 +8,7 @@ import { FileSink } from '../io/sink.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { makeDir } from './commit.js';
 import { CompareSink, DifferenceFound } from './compare-sink.js';
-import { emitParts, madeFiles, writeAll, type MadeFile, type SinkResult } from './emit.js';
+import { emitParts, madeBytes, madeFiles, writeAll, writeMade, type MadeFile, type SinkResult } from './emit.js';
 import { staleOwnFiles } from './owned.js';
 import { MANIFEST, type PlannedPaths } from './paths.js';
 import type { OutputPlan } from './plan.js';
@@ -30,6 +30,18 @@ export async function sameBytes(path: string, format: FormatDef, tensors: readon
     return await writeAll(sink, format, tensors, ctx);
   } catch (err) {
     if (err instanceof DifferenceFound) return undefined;
+    throw err;
+  }
+}
+
+/** Whether the file at `path` holds exactly a made file's bytes (read in step, one buffer at a time). */
+export async function sameMade(path: string, file: MadeFile): Promise<boolean> {
+  const sink = await CompareSink.open(path, { stopAtFirst: true, hash: false });
+  try {
+    await writeMade(sink, file);
+    return true;
+  } catch (err) {
+    if (err instanceof DifferenceFound) return false;
     throw err;
   }
 }
@@ -99,15 +111,17 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
     const made = how.made?.(files) ?? madeFiles(plan, ctx, files);
     for (const f of made) {
       const there = await existing(f.path);
-      if (there) {
-        const found = await readFile(join(dir, f.path));
-        if (found.equals(f.bytes) || (f.path === MANIFEST && isShardManifest(f.bytes) && manifestsAgree(found, f.bytes))) continue;
-        // A sharded run's manifest of this same output gains its sha256s without force.
-        if (!force && !(f.path === MANIFEST && isShardManifest(found) && manifestsAgree(found, f.bytes))) throw existsError(join(dir, f.path));
-      }
-      const sink = await stage(f.path, !there);
-      await sink.write(f.bytes);
-      await sink.close();
+      if (there && !(await sameMade(join(dir, f.path), f))) {
+        // Whole manifests are read and parsed only when a sharded run's manifest is in play.
+        if (f.path === MANIFEST && (f.shard === true || !force)) {
+          const found = await readFile(join(dir, f.path));
+          const want = madeBytes(f);
+          if (f.shard === true && manifestsAgree(found, want)) continue;
+          // A sharded run's manifest of this same output gains its sha256s without force.
+          if (!force && !(isShardManifest(found) && manifestsAgree(found, want))) throw existsError(join(dir, f.path));
+        } else if (!force) throw existsError(join(dir, f.path));
+      } else if (there) continue;
+      await writeMade(await stage(f.path, !there), f);
     }
     const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path), MANIFEST]);
     const stale = force && how.sweep !== false ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };

@@ -18,6 +18,8 @@ import { readFileInto } from './tensors.js';
 export interface Recorded {
   readonly provenance: Provenance;
   readonly spec: unknown;
+  /** The metadata value it was found in (a directory's parsed manifest.json). */
+  readonly value: unknown;
 }
 
 /** The recorded spec in a metadata value: `spec` beside `tool: "init-weights"`, as an object or JSON text. */
@@ -96,7 +98,7 @@ export async function readRecorded(path: string): Promise<Recorded | undefined> 
     const provenance = findProvenance(value);
     if (provenance === undefined) continue;
     const parsed = typeof value === 'string' ? safeParse(value) : value;
-    return { provenance, spec: recordedSpec(parsed) };
+    return { provenance, spec: recordedSpec(parsed), value };
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { InitWeightsError } from '../../errors.js';
 import { defaultOutput, generate, type GenerateResult } from '../../generate/generate.js';
@@ -6,6 +7,7 @@ import { DTYPES, type Dtype } from '../../dtype/table.js';
 import type { CompatModeName } from '../../compat/types.js';
 import type { Seed } from '../../rng/seed.js';
 import type { LoadedSpec } from '../../weights-spec/load.js';
+import type { WeightsSpec } from '../../weights-spec/types.js';
 import { printableSpec } from '../../weights-spec/printable.js';
 import type { CliIO } from '../io.js';
 import { progressBar } from '../progress.js';
@@ -55,7 +57,7 @@ export async function runGen(opts: GenOptions, io: CliIO, signal?: AbortSignal):
   const shard = opts.shard !== undefined ? parseShardFlag(opts.shard, io.env) : undefined;
   const { spec, like } = await specFromOptions(opts, io);
   if (opts.printSpec === true) {
-    io.stdout.write(specText(printableSpec(spec)));
+    await printSpec(spec, io.stdout);
     return 0;
   }
   const format = opts.format ?? likeFormat(like, opts.output);
@@ -135,11 +137,32 @@ function isDirectory(path: string): boolean {
 }
 
 
-/** The printed spec: one field per line, one tensor per line (reads and diffs well; JSON all the same). */
-function specText(printed: Record<string, unknown>): string {
-  const fields = Object.entries(printed).map(([k, v]) => {
-    if (k !== 'tensors' || !Array.isArray(v)) return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
-    return `  "tensors": [\n${v.map((t) => `    ${JSON.stringify(t)}`).join(',\n')}\n  ]`;
-  });
-  return `{\n${fields.join(',\n')}\n}\n`;
+/** Tensors printed per write of the printed spec. */
+const PRINT_BATCH = 4096;
+
+/**
+ * The printed spec: one field per line, one tensor per line (reads and diffs well; JSON all the
+ * same). Written a batch of tensors at a time, waiting for the stream to drain: the whole text
+ * and its tree were ~20x the spec file at 100k tensors.
+ */
+async function printSpec(spec: WeightsSpec, out: CliIO['stdout']): Promise<void> {
+  const put = async (text: string): Promise<void> => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  // The fields as printableSpec gives them, tensors included batch by batch in their place.
+  const fields = Object.entries(printableSpec({ ...spec, tensors: [] }));
+  for (let f = 0; f < fields.length; f++) {
+    const [k, v] = fields[f]!;
+    const end = f < fields.length - 1 ? ',\n' : '\n}\n';
+    if (k !== 'tensors' || !Array.isArray(v)) {
+      await put(`${f === 0 ? '{\n' : ''}  ${JSON.stringify(k)}: ${JSON.stringify(v)}${end}`);
+      continue;
+    }
+    await put(`${f === 0 ? '{\n' : ''}  "tensors": [\n`);
+    for (let i = 0; i < spec.tensors.length; i += PRINT_BATCH) {
+      const batch = printableSpec({ ...spec, tensors: spec.tensors.slice(i, i + PRINT_BATCH) }).tensors as unknown[];
+      await put(`${batch.map((t) => `    ${JSON.stringify(t)}`).join(',\n')}${i + PRINT_BATCH < spec.tensors.length ? ',' : ''}\n`);
+    }
+    await put(`${spec.tensors.length === 0 ? '\n' : ''}  ]${end}`);
+  }
 }

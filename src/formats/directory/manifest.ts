@@ -94,15 +94,43 @@ function* manifestPieces(spec: WeightsSpec, files: readonly ManifestFile[], shar
   yield '\n}\n';
 }
 
-/**
- * manifest.json of a directory or tar output: provenance (then a sharded run's `shard`) plus each
- * file's sha256 (sizes alone from a sharded run). Stable bytes.
- * Written piece by piece into one buffer of the exact size (measured in a first pass): the whole
- * text as one string, and the JSON tree behind it, were ~3x the manifest's size at 150k tensors.
- */
-export function encodeManifest(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): Buffer {
+/** Bytes per buffer of {@link manifestChunks}. */
+const CHUNK_BYTES = 1 << 20;
+
+/** The manifest's length in bytes (a tar header declares it before the text). */
+export function manifestByteLength(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): number {
   let size = 0;
   for (const piece of manifestPieces(spec, files, shard)) size += Buffer.byteLength(piece, 'utf8');
+  return size;
+}
+
+/**
+ * manifest.json's bytes in buffers of about 1 MiB, made as they are taken: a writer holds one
+ * buffer, not the whole manifest (~50 MB at 100k tensors).
+ */
+export function* manifestChunks(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): Generator<Buffer> {
+  let batch: string[] = [];
+  let length = 0;
+  for (const piece of manifestPieces(spec, files, shard)) {
+    batch.push(piece);
+    length += piece.length;
+    if (length >= CHUNK_BYTES) {
+      yield Buffer.from(batch.join(''), 'utf8');
+      batch = [];
+      length = 0;
+    }
+  }
+  if (batch.length > 0) yield Buffer.from(batch.join(''), 'utf8');
+}
+
+/**
+ * manifest.json of a directory or tar output: provenance (then a sharded run's `shard`) plus each
+ * file's sha256 (sizes alone from a sharded run). Stable bytes. One buffer of the exact size (the
+ * whole text as one string, and the JSON tree behind it, were ~3x the manifest's size at 150k
+ * tensors); writers take {@link manifestChunks} instead.
+ */
+export function encodeManifest(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): Buffer {
+  const size = manifestByteLength(spec, files, shard);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const piece of manifestPieces(spec, files, shard)) at += out.write(piece, at, 'utf8');

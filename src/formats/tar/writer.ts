@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TensorSpec } from '../../weights-spec/types.js';
 import type { Sink } from '../../io/sink.js';
-import { encodeManifest, type ManifestFile } from '../directory/manifest.js';
+import { manifestByteLength, manifestChunks, type ManifestFile } from '../directory/manifest.js';
 import { npyByteLength, writeNpy } from '../npy/writer.js';
 import { defineFormat, sizeChecked } from '../define.js';
 import type { WriteContext } from '../types.js';
@@ -35,10 +35,11 @@ export const tarFormat = defineFormat({
       await sink.write(tarPadding(size));
       files.push({ tensor: tensor.name, path, dtype: tensor.dtype, shape: tensor.shape, bytes: size, sha256: hash.digest('hex') });
     }
-    const manifest = encodeManifest(ctx.spec, files);
-    await sink.write(encodeTarHeader('manifest.json', manifest.length));
-    await sink.write(manifest);
-    await sink.write(tarPadding(manifest.length));
+    // The manifest in pieces (its size first, for the header): ~50 MB at 100k tensors.
+    const size = manifestByteLength(ctx.spec, files);
+    await sink.write(encodeTarHeader('manifest.json', size));
+    for (const chunk of manifestChunks(ctx.spec, files)) await sink.write(chunk);
+    await sink.write(tarPadding(size));
     await sink.write(tarEnd());
   },
 });
