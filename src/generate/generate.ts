@@ -5,7 +5,7 @@ import { sweepStaleTemps } from '../io/cleanup.js';
 import { BufferRing, DEFAULT_CHUNK_BLOCKS, tensorChunks } from '../io/chunks.js';
 import type { BlockPool } from '../io/pool.js';
 import { defaultThreads } from '../io/threads.js';
-import { FileSink, StreamSink, type Sink } from '../io/sink.js';
+import { FileSink, StreamSink, writesToFd, type Sink } from '../io/sink.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import type { Seed } from '../rng/seed.js';
 import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';
@@ -123,9 +123,12 @@ export function writeContext(options: ContextOptions, plan: OutputPlan, pool: Bl
   const { spec } = options;
   const total = tensors.reduce((s, t) => s + t.size, 0);
   const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
-  // File sinks keep one write in flight, so a chunk's buffer is free two chunks later; a stream
-  // (any Writable a caller passes) or a writer that holds chunks gets fresh buffers.
-  const ring = plan.layout !== 'stream' && plan.format.retainsChunks !== true ? new BufferRing(3) : undefined;
+  // File sinks keep one write in flight, so a chunk's buffer is free two chunks later; so does a
+  // stream that writes straight to a descriptor (stdout: its sink waits for each write). Any other
+  // Writable a caller passes, or a writer that holds chunks, gets fresh buffers. Reused buffers keep
+  // stdout's memory flat: fresh ones (transferred from workers) piled up to ~160 MB at 2 threads.
+  const reusable = plan.layout !== 'stream' || settles(options);
+  const ring = reusable && plan.format.retainsChunks !== true ? new BufferRing(3) : undefined;
   const compat = spec.compat === undefined ? undefined : new CompatSource(spec.compat, spec.tensors);
   let done = 0;
   return {
@@ -143,7 +146,12 @@ export function writeContext(options: ContextOptions, plan: OutputPlan, pool: Bl
 }
 
 /** The options writeContext reads. */
-export type ContextOptions = Pick<GenerateOptions, 'spec' | 'chunkBlocks' | 'formatOptions' | 'onProgress' | 'signal'>;
+export type ContextOptions = Pick<GenerateOptions, 'spec' | 'chunkBlocks' | 'formatOptions' | 'onProgress' | 'signal' | 'stdout'>;
+
+/** Whether the stream output's sink settles each write (see StreamSink), so chunks can be reused. */
+function settles(options: ContextOptions): boolean {
+  return writesToFd(options.stdout ?? process.stdout);
+}
 
 async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: PlannedPaths, exists: boolean, pool: BlockPool | undefined): Promise<GenerateResult> {
   const { spec, output } = options;
@@ -184,7 +192,7 @@ async function generateWith(options: GenerateOptions, plan: OutputPlan, paths: P
   }
   ready();
   const sink: Sink = plan.layout === 'stream'
-    ? new StreamSink(options.stdout ?? process.stdout, { hash })
+    ? new StreamSink(options.stdout ?? process.stdout, { hash, settle: settles(options) })
     : await FileSink.create(output, { hash, replace: force });
   const out = await writeAll(sink, plan.format, spec.tensors, ctx);
   return { ...base, output, files: [writtenFile(output, out, holds)], unchanged: false };
