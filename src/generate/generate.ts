@@ -5,6 +5,7 @@ import { sweepStaleTemps } from '../io/cleanup.js';
 import { BufferRing, DEFAULT_CHUNK_BLOCKS, tensorChunks } from '../io/chunks.js';
 import type { BlockPool } from '../io/pool.js';
 import { defaultThreads } from '../io/threads.js';
+import { checkManifestRoom } from '../formats/directory/manifest.js';
 import { FileSink, StreamSink, writesToFd, type Sink } from '../io/sink.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import type { Seed } from '../rng/seed.js';
@@ -93,6 +94,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { spec, output } = options;
   const plan = planOutput(spec, output, options.format, options.formatOptions);
   if (options.shard !== undefined) checkShard(options.shard, plan.layout);
+  if (plan.layout === 'directory' || plan.format.name === 'tar') checkManifestRoom(spec, plan.split === undefined);
   const paths = planPaths(spec, output, plan);
   const existing = await checkTarget(paths.target, plan.layout);
   if (plan.layout !== 'stream') {

@@ -36,7 +36,7 @@ describe('stdout with reused chunk buffers', () => {
     expect(writesToFd(stream)).toBe(false);
     const order: string[] = [];
     const slow = Object.assign(new PassThrough({ highWaterMark: 1 << 30 }), { fd: 99 });
-    slow._write = (chunk, _enc, cb) => setTimeout(() => { order.push('written'); cb(); }, 5);
+    slow._write = (_chunk, _enc, cb) => setTimeout(() => { order.push('written'); cb(); }, 5);
     const sink = new StreamSink(slow, { settle: true, hash: false });
     await sink.write(new Uint8Array(10));
     order.push('resolved');

@@ -3,6 +3,8 @@ import { STREAM_VERSION } from '../../rng/stream.js';
 import { specHead, specJsonText, specToJson, tensorJson } from '../../weights-spec/printable.js';
 import type { WeightsSpec } from '../../weights-spec/types.js';
 import { TOOL_VERSION } from '../../version.js';
+import { specError, type InitWeightsError } from '../../errors.js';
+import { MANIFEST, MAX_MANIFEST_BYTES } from './header.js';
 
 /** One file listed in a manifest. */
 export interface ManifestFile {
@@ -97,11 +99,34 @@ function* manifestPieces(spec: WeightsSpec, files: readonly ManifestFile[], shar
 /** Bytes per buffer of {@link manifestChunks}. */
 const CHUNK_BYTES = 1 << 20;
 
-/** The manifest's length in bytes (a tar header declares it before the text). */
+/**
+ * The manifest's length in bytes (a tar header declares it before the text). A manifest longer than
+ * MAX_MANIFEST_BYTES could not be read back by verify, inspect or `--force`: refused (exit 2).
+ */
 export function manifestByteLength(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): number {
   let size = 0;
   for (const piece of manifestPieces(spec, files, shard)) size += Buffer.byteLength(piece, 'utf8');
+  if (size > MAX_MANIFEST_BYTES) throw manifestTooLong(size, spec.tensors.length);
   return size;
+}
+
+function manifestTooLong(size: number, tensors: number, atLeast = false): InitWeightsError {
+  const rule = `are too many (or their names too long) for a directory or tar output: its ${MANIFEST} would be ${atLeast ? 'at least ' : ''}${size} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit verify and inspect read (write one safetensors or npz file instead)`;
+  return specError('tensors', rule, tensors);
+}
+
+/**
+ * Refuse, before anything is generated, a spec whose manifest would surely be too long: measured
+ * with an entry per tensor (`fileEach`: a file per tensor) shorter than its real one (its name as
+ * the path, 0 bytes), so only a manifest over the limit is refused here. The exact check comes when
+ * the manifest is made (after generating: a 100k-file directory took minutes to be refused then).
+ */
+export function checkManifestRoom(spec: WeightsSpec, fileEach: boolean): void {
+  const sha256 = '0'.repeat(64);
+  const files: ManifestFile[] = fileEach ? spec.tensors.map((t) => ({ tensor: t.name, path: t.name, dtype: t.dtype, shape: t.shape, bytes: 0, sha256 })) : [];
+  let size = 0;
+  for (const piece of manifestPieces(spec, files, undefined)) size += Buffer.byteLength(piece, 'utf8');
+  if (size > MAX_MANIFEST_BYTES) throw manifestTooLong(size, spec.tensors.length, true);
 }
 
 /**
