@@ -1,3 +1,8 @@
+import { DeclaredTable, type DeclaredInitializers } from './declared.js';
+import { scanSpecText, type SpecFacts } from './spec-text.js';
+
+export type { DeclaredInitializer } from './declared.js';
+
 /** What init-weights records about how a file was made (manifest.json, or format metadata). */
 export interface Provenance {
   readonly tool: string;
@@ -5,13 +10,7 @@ export interface Provenance {
   readonly streamVersion: number | undefined;
   readonly seed: unknown;
   /** Declared initializer per tensor name. */
-  readonly initializers: ReadonlyMap<string, DeclaredInitializer>;
-}
-
-/** An initializer as a spec declares it: type and numeric parameters. */
-export interface DeclaredInitializer {
-  readonly type: string;
-  readonly params: Readonly<Record<string, number | string>>;
+  readonly initializers: DeclaredInitializers;
 }
 
 /** Longest metadata string parsed as JSON while looking for provenance. */
@@ -34,22 +33,17 @@ export function findProvenance(value: unknown, depth = 0): Provenance | undefine
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const o = value as Record<string, unknown>;
-  let spec = o.spec;
-  if (typeof spec === 'string') {
-    try {
-      spec = JSON.parse(spec) as unknown;
-    } catch {
-      spec = undefined;
-    }
-  }
-  if (o.tool === 'init-weights' || (typeof spec === 'object' && spec !== null && Array.isArray((spec as Record<string, unknown>).tensors))) {
+  // A spec recorded as text (every string map holds it so) is scanned, not parsed: a parsed spec of
+  // 150,000 tensors was an object graph of a hundred MB or more.
+  const spec = typeof o.spec === 'string' ? scanSpecText(o.spec) : specFacts(o.spec);
+  if (o.tool === 'init-weights' || spec?.tensors !== undefined) {
     return {
       tool: 'init-weights',
       toolVersion: typeof o.toolVersion === 'string' ? o.toolVersion : undefined,
       streamVersion: typeof o.streamVersion === 'number' ? o.streamVersion : typeof o.streamVersion === 'string' && /^\d+$/.test(o.streamVersion) ? Number(o.streamVersion) : undefined,
       // String maps (safetensors, Arrow) hold every value as a string; the spec keeps the seed's type.
-      seed: (spec as Record<string, unknown> | undefined)?.seed ?? o.seed,
-      initializers: initializersOf(spec),
+      seed: spec?.seed ?? o.seed,
+      initializers: spec?.tensors ?? new DeclaredTable(),
     };
   }
   for (const v of Object.values(o)) {
@@ -59,22 +53,12 @@ export function findProvenance(value: unknown, depth = 0): Provenance | undefine
   return undefined;
 }
 
-function initializersOf(spec: unknown): Map<string, DeclaredInitializer> {
-  const out = new Map<string, DeclaredInitializer>();
-  const tensors = (spec as { tensors?: unknown } | undefined)?.tensors;
-  if (!Array.isArray(tensors)) return out;
-  for (const t of tensors) {
-    if (typeof t !== 'object' || t === null) continue;
-    const { name, initializer } = t as { name?: unknown; initializer?: unknown };
-    if (typeof name !== 'string') continue;
-    if (typeof initializer === 'string') out.set(name, { type: initializer, params: {} });
-    else if (typeof initializer === 'object' && initializer !== null) {
-      const { type, ...rest } = initializer as Record<string, unknown>;
-      if (typeof type !== 'string') continue;
-      const params: Record<string, number | string> = {};
-      for (const [k, v] of Object.entries(rest)) if (typeof v === 'number' || typeof v === 'string') params[k] = v;
-      out.set(name, { type, params });
-    }
-  }
-  return out;
+/** The facts of a spec that is already a value (a manifest's); undefined when it is not an object. */
+function specFacts(spec: unknown): SpecFacts | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { seed, tensors } = spec as { seed?: unknown; tensors?: unknown };
+  if (!Array.isArray(tensors)) return { seed, tensors: undefined };
+  const table = new DeclaredTable();
+  for (const t of tensors) table.add(t);
+  return { seed, tensors: table };
 }

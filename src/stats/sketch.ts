@@ -71,17 +71,47 @@ export class SketchBuilder {
   private sinceSpill = 0;
   /** Counts moved out of 32-bit counters; allocated only past 4G values. */
   private spilled: Map<number, number> | undefined;
+  /**
+   * The keys of a tensor's first few values, before any page exists: a file of 150,000 tiny
+   * tensors made and dropped a 34 KiB directory and page per tensor, tens of MB of garbage
+   * between collections. Past FEW values they move into pages.
+   */
+  private few: Uint32Array | undefined;
+  private fewUsed = 0;
 
   /** Bytes held by the counters (for a reader's memory budget). */
   get bytes(): number {
-    return this.store.byteLength + this.dir.byteLength;
+    return this.store.byteLength + this.dir.byteLength + (this.few?.byteLength ?? 0);
+  }
+
+  /** Keep the keys of finite `bits[start, end)` in `few` (they fit); returns how many were skipped. */
+  private addFew(bits: Uint32Array, start: number, end: number): number {
+    const few = (this.few ??= new Uint32Array(FEW));
+    let skipped = 0;
+    for (let i = start; i < end; i++) {
+      const b = bits[i]!;
+      if ((b & 0x7f800000) === 0x7f800000) skipped++;
+      else few[this.fewUsed++] = ((b & 0x80000000) !== 0 ? ~b : b | 0x80000000) >>> SHIFT;
+    }
+    return skipped;
+  }
+
+  /** Move the few keys kept into pages. */
+  private flushFew(): void {
+    this.sinceSpill += this.fewUsed;
+    for (let i = 0; i < this.fewUsed; i++) {
+      const k = this.few![i]!;
+      if (this.dir[k >>> PAGE_BITS]! < 0) this.newPage(k >>> PAGE_BITS);
+      this.store[this.dir[k >>> PAGE_BITS]! * PAGE_SIZE + (k & (PAGE_SIZE - 1))]!++;
+    }
+    this.fewUsed = 0;
   }
 
   /** Make room for the page of directory entry `d`; returns its offset in `store`. */
   private newPage(d: number): number {
     if (this.dir === NO_PAGES) this.dir = new Int32Array(1 << 9).fill(-1);
     if ((this.pagesUsed + 1) * PAGE_SIZE > this.store.length) {
-      const grown = new Uint32Array(Math.max(8, this.pagesUsed * 2) * PAGE_SIZE);
+      const grown = new Uint32Array(Math.max(1, this.pagesUsed * 2) * PAGE_SIZE);
       grown.set(this.store);
       this.store = grown;
     }
@@ -96,6 +126,8 @@ export class SketchBuilder {
   addBits(bits: Uint32Array, start = 0, end = bits.length): number {
     const n = end - start;
     if (n <= 0) return 0;
+    if (this.pagesUsed === 0 && this.fewUsed + n <= FEW) return this.addFew(bits, start, end);
+    if (this.fewUsed > 0) this.flushFew();
     if (this.sinceSpill + n > 0xffffffff) this.spill();
     this.sinceSpill += n;
     let dir = this.dir;
@@ -138,6 +170,7 @@ export class SketchBuilder {
   /** The compact sketch; the builder is empty afterwards. */
   finish(): FloatSketch {
     const wide = this.spilled;
+    if (this.fewUsed > 0) return this.finishFew();
     // No value counted (an empty tensor, or only NaN and infinities): nothing to walk or allocate.
     if (this.pagesUsed === 0 && wide === undefined) return EMPTY_SKETCH;
     const keys: number[] = [];
@@ -160,7 +193,26 @@ export class SketchBuilder {
     this.spilled = undefined;
     return new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts));
   }
+  /** The sketch of the few keys kept (no page was made): sorted, equal keys counted together. */
+  private finishFew(): FloatSketch {
+    const sorted = this.few!.slice(0, this.fewUsed).sort();
+    this.fewUsed = 0;
+    const keys: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]!++;
+      else {
+        keys.push(sorted[i]!);
+        counts.push(1);
+      }
+    }
+    return new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts));
+  }
+
 }
+
+/** Values a builder keeps as keys before it allocates pages. */
+const FEW = 64;
 
 /** Non-empty buckets in ascending order of value, with their counts. Immutable. */
 export class FloatSketch {

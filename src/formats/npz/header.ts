@@ -221,22 +221,30 @@ export function decodeZip64End(rec: Buffer): { entries: number; cdSize: number; 
   return { entries: Number(rec.readBigUInt64LE(32)), cdSize: Number(rec.readBigUInt64LE(40)), cdOffset: Number(rec.readBigUInt64LE(48)) };
 }
 
-/** One pass over a central directory: each member's local-header offset → its compressed size. */
-export function decodeCentralDirectory(cd: Buffer): Map<number, number> {
+/**
+ * One pass over a central directory: how many member records it holds and whether they fill it
+ * exactly, and each deflated member's local-header offset → its compressed size (a stored member's
+ * size is always in its local header).
+ */
+export function decodeCentralDirectory(cd: Buffer): { members: number; exact: boolean; deflatedSizes: Map<number, number> } {
   const sizes = new Map<number, number>();
+  let members = 0;
   let i = 0;
   while (i + 46 <= cd.length && cd.readUInt32LE(i) === SIG_CENTRAL) {
+    members++;
     const nameLen = cd.readUInt16LE(i + 28);
     const extraLen = cd.readUInt16LE(i + 30);
     const commentLen = cd.readUInt16LE(i + 32);
-    const c = cd.readUInt32LE(i + 20);
-    const u = cd.readUInt32LE(i + 24);
-    const off = cd.readUInt32LE(i + 42);
-    const extra = cd.subarray(i + 46 + nameLen, i + 46 + nameLen + extraLen);
-    const big = c === ZIP32_MAX || u === ZIP32_MAX || off === ZIP32_MAX ? zip64Extra(extra, { u: u === ZIP32_MAX, c: c === ZIP32_MAX, off: off === ZIP32_MAX }) : undefined;
-    const at = big?.off ?? off;
-    if (!sizes.has(at)) sizes.set(at, big?.c ?? c);
+    if (cd.readUInt16LE(i + 10) === METHOD_DEFLATE) {
+      const c = cd.readUInt32LE(i + 20);
+      const u = cd.readUInt32LE(i + 24);
+      const off = cd.readUInt32LE(i + 42);
+      const extra = cd.subarray(i + 46 + nameLen, i + 46 + nameLen + extraLen);
+      const big = c === ZIP32_MAX || u === ZIP32_MAX || off === ZIP32_MAX ? zip64Extra(extra, { u: u === ZIP32_MAX, c: c === ZIP32_MAX, off: off === ZIP32_MAX }) : undefined;
+      const at = big?.off ?? off;
+      if (!sizes.has(at)) sizes.set(at, big?.c ?? c);
+    }
     i += 46 + nameLen + extraLen + commentLen;
   }
-  return sizes;
+  return { members, exact: i === cd.length, deflatedSizes: sizes };
 }

@@ -22,11 +22,19 @@ import {
 /** Largest central directory read (16k members take about 1 MiB). */
 const MAX_CENTRAL_DIRECTORY = 64 << 20;
 
+/** What the central directory says, read once per archive: the member count, and deflated members' sizes. */
+interface Central {
+  /** Members, when the end record's count agrees with the records that fill the directory. */
+  readonly members: number | undefined;
+  readonly deflatedSizes: Map<number, number>;
+}
+
 /**
- * Each member's compressed size by local-header offset, from the central directory, read and
- * parsed once per archive (files only: the size of a streamed, deflated member is only there).
+ * The central directory of an archive on disk (undefined for a pipe or when it cannot be found). A
+ * streamed, deflated member's size is only there; its member count lets the report begin before
+ * the first member is read, so the report of an archive of many arrays is not held to the end.
  */
-async function centralSizes(src: ByteSource): Promise<Map<number, number> | undefined> {
+async function readCentral(src: ByteSource): Promise<Central | undefined> {
   const readAt = src.readAt;
   const size = src.size;
   if (readAt === undefined || size === undefined) return undefined;
@@ -34,7 +42,8 @@ async function centralSizes(src: ByteSource): Promise<Map<number, number> | unde
   let end = decodeEnd(await readAt(size - tailLen, tailLen));
   if (end?.zip64At !== undefined) end = decodeZip64End(await readAt(end.zip64At, ZIP64_END_BYTES));
   if (end === undefined || end.cdOffset + end.cdSize > size || end.cdSize > MAX_CENTRAL_DIRECTORY) return undefined;
-  return decodeCentralDirectory(await readAt(end.cdOffset, end.cdSize));
+  const cd = decodeCentralDirectory(await readAt(end.cdOffset, end.cdSize));
+  return { members: cd.exact && cd.members === end.entries ? cd.members : undefined, deflatedSizes: cd.deflatedSizes };
 }
 
 /**
@@ -43,7 +52,8 @@ async function centralSizes(src: ByteSource): Promise<Map<number, number> | unde
  * not checked (statistics do not need it; np.load checks it).
  */
 export async function readNpz(src: ByteSource, sink: TensorSink): Promise<void> {
-  let central: Promise<Map<number, number> | undefined> | undefined;
+  const central = await readCentral(src);
+  if (central?.members !== undefined) sink.count?.(central.members);
   for (;;) {
     if (await src.atEnd()) throw src.fail('truncated: the zip ends before its central directory');
     const at = src.position;
@@ -76,8 +86,7 @@ export async function readNpz(src: ByteSource, sink: TensorSink): Promise<void> 
       if (sizesKnown && used !== csize) throw src.fail(`${where}: ${csize - used} bytes after the array`);
     } else if (method === 8) {
       let c: number | undefined = sizesKnown ? csize : undefined;
-      central ??= centralSizes(src);
-      c ??= (await central)?.get(at);
+      c ??= central?.deflatedSizes.get(at);
       if (c !== undefined && src.remaining !== undefined && c > src.remaining) throw src.fail(`truncated: ${where} declares ${c} compressed bytes, only ${src.remaining} left`);
       await readDeflated(src, sink, tensor, where, c, sizesKnown ? usize : undefined);
     } else {

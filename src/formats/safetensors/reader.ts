@@ -4,6 +4,7 @@ import type { FormatReader, TensorSink } from '../types.js';
 import { deliver, q } from '../reader.js';
 import { SAFETENSORS_MAX_HEADER, SAFETENSORS_READ_DTYPES } from './header.js';
 import { DTYPE_NAMES, scanSafetensorsHeader, type ScannedHeader } from './scan.js';
+import type { SafetensorsTable } from './table.js';
 
 // The header parser moved to header.ts; re-exported for callers of its old home (weights-spec/like).
 export { parseSafetensorsHeader } from './header.js';
@@ -14,10 +15,7 @@ export { parseSafetensorsHeader } from './header.js';
  * of a million entries costs its own bytes plus a few dozen bytes per entry.
  */
 export async function readSafetensors(src: ByteSource, sink: TensorSink): Promise<void> {
-  const scanned = await readHeader(src);
-  const t = scanned.table;
-  if (scanned.metadata !== undefined) sink.metadata(scanned.metadata);
-  sink.count?.(scanned.readCount);
+  const t = announce(await readHeader(src), sink);
   const dataLen = t.dataLength;
   if (src.remaining !== undefined && src.remaining !== dataLen) {
     throw src.fail(src.remaining < dataLen ? `truncated: the header declares ${dataLen} data bytes, the file has ${src.remaining}` : `${src.remaining - dataLen} bytes after the last tensor`);
@@ -39,8 +37,18 @@ export async function readSafetensors(src: ByteSource, sink: TensorSink): Promis
 }
 
 /**
+ * Give the sink the header's metadata and tensor count; returns the table alone, so the metadata (a
+ * recorded spec can be tens of MB) is not held while the tensors are read.
+ */
+function announce(scanned: ScannedHeader, sink: TensorSink): SafetensorsTable {
+  if (scanned.metadata !== undefined) sink.metadata(scanned.metadata);
+  sink.count?.(scanned.readCount);
+  return scanned.table;
+}
+
+/**
  * The header, read and scanned. Its bytes live only in this call: the table keeps copies of the
- * names, so the (up to 100 MB) header is garbage by the time the tensors are read.
+ * names, so the (up to 100 MB) header is garbage by the time the metadata is looked at.
  */
 async function readHeader(src: ByteSource): Promise<ScannedHeader> {
   const lenBuf = await src.exact(8, 'safetensors header length');
@@ -58,8 +66,19 @@ async function readHeader(src: ByteSource): Promise<ScannedHeader> {
   });
   if (!isUtf8(header)) throw src.fail('safetensors header is not valid UTF-8');
   const scanned = scanSafetensorsHeader(header);
+  release(header);
   if (typeof scanned === 'string') throw src.fail(scanned);
   return scanned;
+}
+
+/**
+ * Free a large buffer now: its memory moves to a new, unreferenced ArrayBuffer, which the next
+ * minor collection frees. Left alone, a header that outlived the scan (old generation) was held
+ * until a full collection, which a file of many small tensors may not trigger for a long time.
+ */
+function release(b: Buffer): void {
+  const whole = b.buffer;
+  if (whole instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === whole.byteLength) structuredClone(whole, { transfer: [whole] });
 }
 
 /** safetensors: a little-endian u64 header length (under the cap), then a JSON object. */

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWithPeak } from '../helpers/peak.js';
+
+/*
+ * Issue 9 #8 (done-when: any input under 100 MB in < 200 MB): `inspect` of files of very many
+ * small tensors, written by gen (safetensors with the recorded spec in `__metadata__`; npz).
+ * Measured on this machine, peak RSS of the whole run, 40,000 tensors of shape [2]:
+ *   npz          text 239 MB before, 120 after; --json 234 before, 83 after
+ *                (the npz reader declared no tensor count, so every summary waited for the end)
+ *   safetensors  --json 160 MB before, 94 after
+ *                (the recorded spec was parsed into an object graph and kept; the header was
+ *                held until a full collection; a 34 KiB sketch page per tensor was garbage)
+ * Bounds sit between, with room for a busier machine: bounds on memory, not timings.
+ */
+const N = 40_000;
+const dir = mkdtempSync(join(tmpdir(), 'iw-inspect-many-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = (ext: string): string => join(dir, `many.${ext}`);
+
+beforeAll(() => {
+  const spec = join(dir, 'many.json');
+  writeFileSync(spec, JSON.stringify({
+    seed: 1,
+    tensors: Array.from({ length: N }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })),
+  }));
+  for (const ext of ['npz', 'safetensors']) runWithPeak(['gen', '--spec', spec, '-o', file(ext), '-q']);
+}, 120_000);
+
+/** Inspect `path`; stdout (tens of MB) is counted, not kept. */
+function inspectPeak(path: string, json: boolean): { peakMB: number; bytes: number } {
+  const { peakMB, stdout } = runWithPeak(['inspect', path, ...(json ? ['--json'] : [])], { stdoutTo: 'wc -c' });
+  return { peakMB, bytes: Number(stdout.trim()) };
+}
+
+describe(`inspect of ${N.toLocaleString('en-US')} tensors`, () => {
+  const cases = [
+    { ext: 'npz', json: false, limitMB: 175 },
+    { ext: 'npz', json: true, limitMB: 175 },
+    { ext: 'safetensors', json: true, limitMB: 130 },
+  ];
+  for (const { ext, json, limitMB } of cases) {
+    it(`of ${ext}${json ? ' as JSON' : ''} peaks under ${limitMB} MB of RSS`, () => {
+      const { peakMB, bytes } = inspectPeak(file(ext), json);
+      console.log(`inspect ${ext}${json ? ' --json' : ''} peak RSS, ${N} tensors: ${peakMB.toFixed(0)} MB`);
+      // Every tensor was reported (each report is several hundred bytes).
+      expect(bytes).toBeGreaterThan(N * 500);
+      expect(peakMB).toBeLessThan(limitMB);
+    }, 120_000);
+  }
+});
