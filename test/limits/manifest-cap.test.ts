@@ -22,4 +22,16 @@ describe('manifest.json cap at gen time', () => {
     }
     tmp.cleanup();
   });
+
+  it('reads back a tar whose manifest.json is over 16 MiB (the tar reader has the same 64 MiB cap)', async () => {
+    const tmp = tempDir();
+    const tensors = Array.from({ length: 40_000 }, (_, i) => ({ name: `t${i}`, shape: [2] }));
+    writeFileSync(tmp.path('spec.json'), JSON.stringify({ seed: 1, defaults: { initializer: { type: 'normal', stddev: 0.1 } }, tensors }));
+    const made = await runCli(['gen', '--spec', tmp.path('spec.json'), '-o', tmp.path('all.tar'), '-q']);
+    expect(made.code).toBe(0);
+    const r = await runCli(['inspect', tmp.path('all.tar'), '--json', '--tensor', 't39999']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    tmp.cleanup();
+  });
 });

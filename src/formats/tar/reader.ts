@@ -2,9 +2,10 @@ import type { ByteSource } from '../../io/source.js';
 import type { FormatReader, TensorSink } from '../types.js';
 import { q, utf8 } from '../reader.js';
 import { readNpy } from '../npy/reader.js';
+import { MAX_MANIFEST_BYTES } from '../directory/header.js';
 import { checksumOk, field, isTarHeader, numberField, parsePax, TAR_BLOCK } from './header.js';
 
-/** Largest manifest or pax record read whole. */
+/** Largest pax record read whole. */
 const MAX_SMALL_MEMBER = 16 << 20;
 
 /**
@@ -54,7 +55,8 @@ export async function readTar(src: ByteSource, sink: TensorSink): Promise<void> 
     }
     if (type !== '0' && type !== '\0') throw src.fail(`tar member ${q(name)}: unsupported type '${type}' (inspect reads regular files)`);
     if (name === 'manifest.json' || name.endsWith('/manifest.json')) {
-      const text = utf8(await src.exact(size, 'manifest.json', MAX_SMALL_MEMBER));
+      // The one manifest cap of gen, verify and inspect (a 100k-tensor tar's is ~50 MB).
+      const text = utf8(await src.exact(size, 'manifest.json', MAX_MANIFEST_BYTES));
       let value: unknown;
       try {
         value = JSON.parse(text ?? '');
