@@ -6,7 +6,8 @@ import { BufferRing, DEFAULT_CHUNK_BLOCKS, tensorChunks } from '../io/chunks.js'
 import type { BlockPool } from '../io/pool.js';
 import { defaultThreads } from '../io/threads.js';
 import { checkManifestRoom } from '../formats/directory/manifest.js';
-import { FileSink, StreamSink, writesToFd, type Sink } from '../io/sink.js';
+import { FileSink, type Sink } from '../io/sink.js';
+import { StreamSink, writesToFd } from '../io/stream-sink.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import type { Seed } from '../rng/seed.js';
 import type { TensorSpec, WeightsSpec } from '../weights-spec/types.js';

@@ -9,6 +9,7 @@ import { num, type ParamDef, type ParamValues } from './params.js';
 import { POSITIONAL_INITIALIZERS } from './positional.js';
 import { SCALED_INITIALIZERS, TRUNCATE_AT } from './scaled.js';
 import type { Spread } from './scaling.js';
+import { paramsByName } from './names.js';
 
 export { paramProblem, type ParamDef, type ParamValues } from './params.js';
 export type { BlockAt, InitializerDef, ParamsProblem, Reach } from './def.js';
@@ -119,18 +120,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
 export const INITIALIZER_NAMES = INITIALIZERS.map((d) => d.name);
 
 /** Every parameter of every initializer, by name, with the initializers that use it (the CLI makes a flag of each). */
-export const PARAMS: ReadonlyMap<string, { readonly defs: readonly ParamDef[]; readonly users: readonly string[] }> = (() => {
-  const m = new Map<string, { defs: ParamDef[]; users: string[] }>();
-  for (const d of INITIALIZERS) {
-    for (const p of d.params) {
-      const e = m.get(p.name) ?? { defs: [], users: [] };
-      e.defs.push(p);
-      e.users.push(d.name);
-      m.set(p.name, e);
-    }
-  }
-  return m;
-})();
+export const PARAMS = paramsByName(INITIALIZERS);
 
 export const PARAM_NAMES = [...PARAMS.keys()];
 

@@ -1,7 +1,8 @@
 import { float64ToBfloat16Bits, float64ToFloat16Bits, bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
 import { ksPValue } from '../stats/ks.js';
 import { normalCdf } from '../stats/normal.js';
-import { binnedKs, bucketEdges, bucketFloor, bucketMid, sketchHistogram, SKETCH_RELATIVE_ERROR, type FloatSketch } from '../stats/sketch.js';
+import { bucketEdges, bucketFloor, bucketMid, SKETCH_RELATIVE_ERROR, type FloatSketch } from '../stats/sketch.js';
+import { binnedKs, sketchHistogram } from '../stats/sketch-fit.js';
 import type { TensorSummary } from './accumulate.js';
 import { halfInterval } from './half.js';
 import { modelOf } from './models.js';

@@ -99,7 +99,7 @@ export function encodeBlocksInto(tensor: TensorSpec, first: number, blocks: numb
       if (four !== undefined) out.set(new Uint8Array(four.buffer, four.byteOffset, four.byteLength), at * width);
       else if (view !== undefined) fillBlock(tensor, first + k, view.subarray(at, at + n));
       else storeBlock(tensor.dtype, blockValues.subarray(0, fillBlock(tensor, first + k, blockValues)), out, at);
-      k += Math.ceil(n / BLOCK_SIZE);
+      k += four !== undefined ? 4 : 1;
       at += n;
     }
   }

@@ -2,7 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/generate.js';
-import { StreamSink, writesToFd } from '../../src/io/sink.js';
+import { StreamSink, writesToFd } from '../../src/io/stream-sink.js';
 import { resolveSpec } from '../../src/weights-spec/parse.js';
 import { tempDir } from '../helpers/cli.js';
 import { runWithPeak } from '../helpers/peak.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { float16BitsToNumber } from '../../src/dtype/round.js';
 import { ksStatistic } from '../helpers/stats/ks.js';
 import { normalCdf } from '../../src/stats/normal.js';
-import { binnedKs, bucketEdges, bucketFloor, bucketMid, keyOfBits, SketchBuilder, sketchHistogram, SKETCH_RELATIVE_ERROR } from '../../src/stats/sketch.js';
+import { bucketEdges, bucketFloor, bucketMid, keyOfBits, SketchBuilder, SKETCH_RELATIVE_ERROR } from '../../src/stats/sketch.js';
+import { binnedKs, sketchHistogram } from '../../src/stats/sketch-fit.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
 
 function normals(n: number, seed: number): Float32Array {

@@ -104,9 +104,14 @@ const CHUNK_BYTES = 1 << 20;
  * MAX_MANIFEST_BYTES could not be read back by verify, inspect or `--force`: refused (exit 2).
  */
 export function manifestByteLength(spec: WeightsSpec, files: readonly ManifestFile[], shard?: ShardNote): number {
+  const size = piecesLength(spec, files, shard);
+  if (size > MAX_MANIFEST_BYTES) throw manifestTooLong(size, spec.tensors.length);
+  return size;
+}
+
+function piecesLength(spec: WeightsSpec, files: readonly ManifestFile[], shard: ShardNote | undefined): number {
   let size = 0;
   for (const piece of manifestPieces(spec, files, shard)) size += Buffer.byteLength(piece, 'utf8');
-  if (size > MAX_MANIFEST_BYTES) throw manifestTooLong(size, spec.tensors.length);
   return size;
 }
 
@@ -124,8 +129,7 @@ function manifestTooLong(size: number, tensors: number, atLeast = false): InitWe
 export function checkManifestRoom(spec: WeightsSpec, fileEach: boolean): void {
   const sha256 = '0'.repeat(64);
   const files: ManifestFile[] = fileEach ? spec.tensors.map((t) => ({ tensor: t.name, path: t.name, dtype: t.dtype, shape: t.shape, bytes: 0, sha256 })) : [];
-  let size = 0;
-  for (const piece of manifestPieces(spec, files, undefined)) size += Buffer.byteLength(piece, 'utf8');
+  const size = piecesLength(spec, files, undefined);
   if (size > MAX_MANIFEST_BYTES) throw manifestTooLong(size, spec.tensors.length, true);
 }
 

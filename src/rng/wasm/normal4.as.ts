@@ -140,6 +140,8 @@ export function normal4(n: i32, mean: f64, sd: f64, mode: i32): void {
   const REBIAS = i32x4.splat(mode == BF16 ? (1023 - 127) << 7 : (1023 - 15) << 10);
   const HALF = i32x4.splat((1 << (drop - 1)) - 1);
   const stride: usize = <usize>n * width;
+  // Each iteration: two Tyche-i steps written out (r1, then r2 = a), as fastRun in ziggurat.ts; a
+  // helper cannot update the four state vectors in place, and they must stay in locals.
   for (let i = 0; i < n; i++) {
     b = v128.xor(v128.xor(i32x4.shl(b, 25), i32x4.shr_u(b, 7)), c);
     c = i32x4.sub(c, d);
