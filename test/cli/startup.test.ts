@@ -3,12 +3,20 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBinRuns, BIN, runCli, tempDir } from '../helpers/cli.js';
 
-/* What `--help` and `--version` load and print through the real bin (dist/, built before vitest). */
+/*
+ * What `--help` and `--version` load and print. The bin runs the bundled CLI (dist/bundle/, made by
+ * scripts/bundle-cli.mjs); what each command loads is checked on the same program as plain modules
+ * (dist/cli/run.js), where module names are file names.
+ */
+const PLAIN_RUN = new URL('../../dist/cli/run.js', import.meta.url).href;
 let tmp: ReturnType<typeof tempDir>;
 let hook: string;
+let plainBin: string;
 beforeAll(() => {
   assertBinRuns();
   tmp = tempDir();
+  plainBin = tmp.path('plain-bin.mjs');
+  writeFileSync(plainBin, `import { main } from ${JSON.stringify(PLAIN_RUN)};\nawait main();\n`);
   // A module hook that names every module the process loads, on fd 2.
   hook = tmp.path('log-loads.mjs');
   writeFileSync(hook, `import { register } from 'node:module';
@@ -19,13 +27,13 @@ export async function load(url, context, next) { writeSync(2, 'LOADED ' + url + 
 });
 afterAll(() => tmp.cleanup());
 
-function bin(args: string[], nodeArgs: string[] = []) {
-  return spawnSync(process.execPath, [...nodeArgs, BIN, ...args], { cwd: tmp.dir, encoding: 'utf8', input: '' });
+function bin(args: string[], nodeArgs: string[] = [], entry = BIN) {
+  return spawnSync(process.execPath, [...nodeArgs, entry, ...args], { cwd: tmp.dir, encoding: 'utf8', input: '' });
 }
 
-/** Modules (and node builtins) loaded by the bin for `args`. */
-function loaded(args: string[]): string[] {
-  const r = bin(args, ['--import', hook]);
+/** Modules (and node builtins) loaded for `args`: by the plain modules, or by the bin itself. */
+function loaded(args: string[], entry = plainBin): string[] {
+  const r = bin(args, ['--import', hook], entry);
   expect(r.status).toBe(0);
   return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
 }
@@ -45,6 +53,16 @@ describe('start-up: help and version load only the declarations', () => {
       expect(urls.filter((u) => HEAVY.some((re) => re.test(u)))).toEqual([]);
     });
   }
+
+  it('the bin runs the bundle: a few files of dist/bundle/, none of the plain modules', () => {
+    for (const args of [['--help'], ['gen', '--shape', '3', '--seed', '1', '-o', 'b.npy', '--quiet']]) {
+      const ours = loaded(args, BIN).filter((u) => u.includes('/dist/'));
+      expect(ours.filter((u) => !u.includes('/dist/bundle/'))).toEqual([]);
+      expect(ours.length).toBeGreaterThan(0);
+      // The plain modules of a gen run number ~170 (test below); bundled, a couple of dozen at most.
+      expect(ours.length).toBeLessThan(30);
+    }
+  });
 
   it('a gen run still loads what it needs (the hook sees the command and the writer)', () => {
     const urls = loaded(['gen', '--shape', '3', '--seed', '1', '-o', 'w.npy', '--quiet']);
