@@ -131,7 +131,7 @@ export function buildProgram(
     .option('--compress', 'compress the output (formats that support it)')
     .option('--max-shard-size <size>', 'split into shards of at most this size, like 2GB (formats that support it)', sizeArg)
     .option('--shard <i/n>', 'write only shard i of n (0-based) of a directory or sharded output, same bytes as one run; auto/n reads i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
-    .option('--threads <n>', 'generation threads (default: all cores, up to 8, for large jobs; one with --compat); never changes the bytes', intInRange(1, 256))
+    .option('--threads <n>', 'generation threads, at most the cores this process may use (default: all of them, up to 8, for large jobs; one with --compat); never changes the bytes', intInRange(1, 256))
     .option('--force', 'replace existing files whose bytes differ (identical ones are left alone anyway)', false)
     .option('--check', 'write nothing: compare with what is at -o and exit 1 on any difference (CI fixtures)', false)
     .option('--json', 'print the summary on stderr as JSON (even with --quiet)', false)

@@ -5,8 +5,8 @@ import { BLOCK_SIZE } from '../rng/stream.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { DTYPES } from '../dtype/table.js';
 import { blocksByteLength, encodeBlocks, encodeBlocksInto, tensorChunks, type BufferRing } from './chunks.js';
+import { usableCores } from './threads.js';
 import type { BlockJob, BlockReply } from './worker.js';
-
 
 export { defaultThreads, PARALLEL_MIN_ELEMENTS } from './threads.js';
 
@@ -81,9 +81,12 @@ export class BlockPool {
 
   /**
    * A pool for `threads` threads: the main thread and `threads - 1` workers (see chunks), or
-   * undefined when workers cannot run here (sources not built).
+   * undefined when workers cannot run here (sources not built). Never more threads than `cores`, the
+   * cores this process may use (usableCores): more only compete for them, and each worker costs ~10 MB of memory
+   * before any work (8 threads on 2 cores peaked at ~150 MB, 2 threads at ~82 MB).
    */
-  static create(threads: number): BlockPool | undefined {
+  static create(requested: number, cores = usableCores()): BlockPool | undefined {
+    const threads = Math.min(requested, cores);
     if (threads < 2) return undefined;
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBinRuns, BIN, tempDir } from '../helpers/cli.js';
+import { runWithPeak } from '../helpers/peak.js';
 
 /*
  * Worker threads write file chunks into shared slots used in turn (src/io/pool.ts), continuing
@@ -17,8 +18,9 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
+/** Runs as if on 8 cores, so that 3 threads are the main thread and 2 workers on any machine. */
 function gen(args: string[]): Buffer {
-  const r = spawnSync(process.execPath, [BIN, 'gen', '--spec', 's.json', '-q', ...args], { cwd: tmp.dir, encoding: 'buffer', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [BIN, 'gen', '--spec', 's.json', '-q', ...args], { cwd: tmp.dir, encoding: 'buffer', maxBuffer: 1 << 30, env: { ...process.env, INIT_WEIGHTS_CORES: '8' } });
   expect(r.stderr.toString()).toBe('');
   expect(r.status).toBe(0);
   return r.stdout;
@@ -47,4 +49,20 @@ describe('generation threads writing into shared slots', () => {
       }
     });
   }
+});
+
+describe('threads beyond the cores', () => {
+  it('are not started: --threads 8 on 2 cores peaks like 2 threads (each worker costs ~10 MB)', () => {
+    // Measured at 40M float32 values: 8 threads on 2 cores ~83 MB; with INIT_WEIGHTS_CORES=8 (7 workers) ~149 MB.
+    const before = process.env.INIT_WEIGHTS_CORES;
+    process.env.INIT_WEIGHTS_CORES = '2';
+    try {
+      const { peakMB } = runWithPeak(['gen', '--shape', '40000000', '--seed', '1', '--threads', '8', '-q', '-o', tmp.path('w.npy')]);
+      console.log(`--threads 8 on 2 cores, 40M values: peak RSS ${peakMB.toFixed(0)} MB`);
+      expect(peakMB).toBeLessThan(105);
+    } finally {
+      if (before === undefined) delete process.env.INIT_WEIGHTS_CORES;
+      else process.env.INIT_WEIGHTS_CORES = before;
+    }
+  });
 });
