@@ -10,8 +10,10 @@
 // and ~0.1 s less wall time for a 10M one (npm run bench has the figures). The library entry
 // (dist/index.js) is not bundled: importers get the plain modules.
 //
-// Dependencies stay outside the bundle: commander is loaded through require (src/cli/commander.ts),
-// apache-arrow and h5wasm are large and loaded only by the formats that need them.
+// commander is bundled too, with its `require('node:child_process')` made lazy: commander needs it
+// only to run executable subcommands, which this CLI has none of, and loading it pulled in
+// child_process, net and dgram internals on every run. apache-arrow and h5wasm stay outside: they
+// are large and loaded only by the formats that need them.
 
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -20,6 +22,19 @@ import { fileURLToPath } from 'node:url';
 
 const DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
 const OUT = join(DIST, 'bundle');
+
+/** commander's child_process, required on first use instead of at start-up. */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
 
 rmSync(OUT, { recursive: true, force: true });
 await build({
@@ -33,6 +48,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['commander', 'apache-arrow', 'h5wasm'],
+  external: ['apache-arrow', 'h5wasm'],
+  plugins: [lazyChildProcess],
+  // CommonJS inside an ES module bundle (commander) requires node's builtins through this.
+  banner: { js: "import { createRequire as __iwCreateRequire } from 'node:module'; const require = __iwCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

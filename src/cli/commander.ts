@@ -1,12 +1,10 @@
-import { createRequire } from 'node:module';
+import * as commander from 'commander';
 
 /*
- * commander, loaded through require: its ESM entry is a wrapper over the same CommonJS files, and
- * importing it from ESM took about twice as long (~15 ms more of every run) as requiring them. The
- * classes are the same objects either way (one module cache).
+ * commander, one place for the CLI to take it from. The bin runs the CLI bundled
+ * (scripts/bundle-cli.mjs), commander included; as plain modules (dist/cli/), this imports its ESM
+ * wrapper over the CommonJS files.
  */
-const commander = createRequire(import.meta.url)('commander') as typeof import('commander');
-
 export const { Command, CommanderError, InvalidArgumentError, Option } = commander;
 export type Command = import('commander').Command;
 export type Option = import('commander').Option;

@@ -64,6 +64,17 @@ describe('start-up: help and version load only the declarations', () => {
     }
   });
 
+  it('the bundled bin loads no child_process or dgram for help (commander requires it lazily)', () => {
+    const builtins = tmp.path('log-builtins.mjs');
+    writeFileSync(builtins, `process.on('exit', () => process.stderr.write(process.moduleLoadList.join('\\n') + '\\n'));\n`);
+    for (const args of [['--help'], ['gen', '--help']]) {
+      const r = bin(args, ['--import', builtins]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('NativeModule fs');
+      expect(r.stderr.split('\n').filter((l) => /^NativeModule (child_process|dgram)$/.test(l))).toEqual([]);
+    }
+  });
+
   it('a gen run still loads what it needs (the hook sees the command and the writer)', () => {
     const urls = loaded(['gen', '--shape', '3', '--seed', '1', '-o', 'w.npy', '--quiet']);
     expect(urls.some((u) => u.endsWith('/dist/cli/commands/gen.js'))).toBe(true);
