@@ -10,6 +10,7 @@ import { specEntries, type Entries } from './entries.js';
 import { checkOverflow, resolveInitializer } from './initializer.js';
 import { findJsonError, lineColumn } from './json-position.js';
 import { MAX_SPEC_DEPTH, scanJson } from './json-scan.js';
+import { parseObjectLazily } from './lazy-json.js';
 import { SpecInterner } from './intern.js';
 import { checkName, nameKey } from './name.js';
 import { ruleUses } from './expand/chosen.js';
@@ -35,7 +36,8 @@ const TOP_KEYS = ['version', 'description', 'seed', 'dtype', 'layout', 'compat',
 /**
  * Parse spec JSON text; syntax errors report line and column. Before JSON.parse a linear scan bounds
  * the nesting (MAX_SPEC_DEPTH) and finds keys given twice in one object, which JSON.parse would
- * silently resolve to the last; both are refused.
+ * silently resolve to the last; both are refused. The `tensors` list stays text, an entry parsed
+ * when read (lazy-json.ts): no tree of the whole spec is built.
  */
 export function parseSpecText(text: string, source = 'spec', overrides: SpecOverrides = {}): WeightsSpec {
   return resolveSpec(parseSpecJson(text, source), overrides);
@@ -56,7 +58,7 @@ export function parseSpecJson(text: string, source = 'spec'): unknown {
     });
   }
   try {
-    raw = JSON.parse(text);
+    raw = parseObjectLazily(text, 'tensors') ?? JSON.parse(text);
   } catch (err) {
     throw new InitWeightsError('E_SPEC', `${where}: not valid JSON: ${describeJsonError(err, text)}`);
   }

@@ -38,12 +38,14 @@ export function specJsonText(spec: WeightsSpec): string {
   let text = specTexts.get(spec);
   if (text === undefined) {
     const head = JSON.stringify(specHead(spec));
-    // Joined in batches: a string grown a tensor at a time is a rope ~2x the text's size.
-    const batches: string[] = [];
+    // Made in batches and joined once, into a flat string: a string grown a tensor at a time is a
+    // rope ~2x the text's size, and a rope is copied flat again by the first slice a writer takes.
+    const parts: string[] = [`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tensors":[`];
     for (let i = 0; i < spec.tensors.length; i += TEXT_BATCH) {
-      batches.push(spec.tensors.slice(i, i + TEXT_BATCH).map((t) => JSON.stringify(tensorJson(t))).join(','));
+      parts.push(`${i > 0 ? ',' : ''}${spec.tensors.slice(i, i + TEXT_BATCH).map((t) => JSON.stringify(tensorJson(t))).join(',')}`);
     }
-    text = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tensors":[${batches.join(',')}]}`;
+    parts.push(']}');
+    text = parts.join('');
     specTexts.set(spec, text);
   }
   return text;
