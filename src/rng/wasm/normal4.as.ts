@@ -128,6 +128,20 @@ const F16: i32 = 3;
  * nearest-even from the float64 value (16-bit: the integer rounding of roundInto16, round.ts).
  */
 export function normal4(n: i32, mean: f64, sd: f64, mode: i32): void {
+  // float32 and float64 each get a copy of the loop with `mode` a constant, so the other modes'
+  // code and branches are compiled out: fewer live values, fewer spills (callgrind, V8 TurboFan:
+  // 41 -> 38 instructions per float32 value, 43 -> 38 per float64). The 16-bit modes share one
+  // copy (a copy each measured within the noise of the shared one).
+  if (mode == F32) loop(n, mean, sd, F32);
+  else if (mode == F64) loop(n, mean, sd, F64);
+  else loop16(n, mean, sd, mode);
+}
+
+function loop16(n: i32, mean: f64, sd: f64, mode: i32): void {
+  loop(n, mean, sd, mode);
+}
+
+@inline function loop(n: i32, mean: f64, sd: f64, mode: i32): void {
   let a = v128.load(STATE);
   let b = v128.load(STATE + 16);
   let c = v128.load(STATE + 32);
