@@ -109,9 +109,14 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
       return stage(part.path, !there);
     });
     const made = how.made?.(files) ?? madeFiles(plan, ctx, files);
+    // An unchanged manifest lists just the planned files: nothing of the old run is stale, and
+    // the old manifest (~50 MB at 100k files) need not be read again to find out.
+    let sameManifest = false;
     for (const f of made) {
       const there = await existing(f.path);
-      if (there && !(await sameMade(join(dir, f.path), f))) {
+      const same = there && (await sameMade(join(dir, f.path), f));
+      if (same && f.path === MANIFEST) sameManifest = true;
+      if (there && !same) {
         // Whole manifests are read and parsed only when a sharded run's manifest is in play.
         if (f.path === MANIFEST && (f.shard === true || !force)) {
           const found = await readFile(join(dir, f.path));
@@ -124,7 +129,7 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
       await writeMade(await stage(f.path, !there), f);
     }
     const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path), MANIFEST]);
-    const stale = force && how.sweep !== false ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };
+    const stale = force && how.sweep !== false && !sameManifest ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };
     const wrote = staged.length;
     for (const s of staged) await commitStaged(s);
     for (const rel of stale.ours) await rm(join(dir, rel)).catch((err: unknown) => warn(`could not remove ${join(dir, rel)}, left by an earlier run (${errnoText(err)}); remove it by hand`));

@@ -4,6 +4,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMATS } from '../formats/registry.js';
 import { MAX_MANIFEST_BYTES } from '../formats/directory/header.js';
+import { scanManifest } from '../formats/directory/manifest-scan.js';
 import { readBounded } from './bounded-read.js';
 import { MANIFEST } from './paths.js';
 
@@ -32,22 +33,33 @@ export function isOwnName(rel: string): boolean {
   return OWN_ENDINGS.some((e) => rel.endsWith(e));
 }
 
-/** The files an init-weights manifest lists by relative path, or undefined when there is none. */
-async function readManifest(dir: string): Promise<Map<string, Listed> | undefined> {
+/**
+ * The files an init-weights manifest lists by relative path, or undefined when there is none (or
+ * an entry is malformed). Entries are read where they lie in the manifest's bytes (no tree of
+ * ~50 MB at 100k files), and only those `planned` does not hold are kept: the stale candidates.
+ */
+async function readManifest(dir: string, planned: ReadonlySet<string>): Promise<Map<string, Listed> | undefined> {
+  let read;
   try {
-    const read = await readBounded(join(dir, MANIFEST), MAX_MANIFEST_BYTES, { noFollow: true });
-    if (!('bytes' in read)) return undefined;
-    const m = JSON.parse(read.bytes.toString('utf8')) as { tool?: unknown; files?: unknown };
-    if (m.tool !== 'init-weights' || !Array.isArray(m.files)) return undefined;
+    read = await readBounded(join(dir, MANIFEST), MAX_MANIFEST_BYTES, { noFollow: true });
+  } catch {
+    return undefined;
+  }
+  if (!('bytes' in read)) return undefined;
+  try {
+    const m = scanManifest(read.bytes);
+    if ((m.value as { tool?: unknown } | null)?.tool !== 'init-weights' || m.files === undefined) return undefined;
     const listed = new Map<string, Listed>();
-    for (const f of m.files as unknown[]) {
-      const { path, bytes, sha256 } = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
+    for (const f of m.files()) {
+      const [path, bytes, sha256] = [f.get('path'), f.get('bytes'), f.get('sha256')];
       if (typeof path !== 'string' || typeof bytes !== 'number' || (typeof sha256 !== 'string' && sha256 !== undefined)) return undefined;
-      if (isOwnName(path)) listed.set(path, { bytes, sha256 });
+      if (isOwnName(path) && !planned.has(path)) listed.set(path, { bytes, sha256 });
     }
     return listed;
   } catch {
-    return undefined;
+    return undefined; // not JSON (ManifestNotJson): not a manifest of ours
+  } finally {
+    read.release();
   }
 }
 
@@ -73,12 +85,11 @@ export interface StaleFiles {
  * anything else in the directory (config.json, tokenizer files, edited files) is never touched.
  */
 export async function staleOwnFiles(dir: string, planned: ReadonlySet<string>): Promise<StaleFiles> {
-  const listed = await readManifest(dir);
+  const listed = await readManifest(dir, planned);
   const ours: string[] = [];
   const changed: string[] = [];
   const unproven: string[] = [];
   for (const [rel, want] of listed ?? []) {
-    if (planned.has(rel)) continue;
     const full = join(dir, rel);
     const st = await lstat(full).catch(() => undefined);
     if (st === undefined) continue;

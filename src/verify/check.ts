@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { opendir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { usageError } from '../errors.js';
 import type { FormatDef, WriteContext } from '../formats/types.js';
@@ -110,7 +110,7 @@ export async function checkOutput(options: CheckOptions): Promise<CheckResult> {
     }
     const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path)]);
     // Stray files are the business of the run that writes the manifest (a shard check sees only its own).
-    if (first) for (const rel of await ownFilesIn(dir)) if (!planned.has(rel)) problems.push({ path: join(dir, rel), kind: 'extra' });
+    if (first) for (const rel of await ownFilesIn(dir, planned)) problems.push({ path: join(dir, rel), kind: 'extra' });
     const checked = mine === undefined ? [...planned] : [...mine.parts.map((p) => p.path), ...made.map((f) => f.path)];
     return { output: dir, files: checked.map((p) => join(dir, p)), problems };
   } finally {
@@ -150,13 +150,17 @@ function firstDifference(a: Buffer, b: Buffer): number {
   return n;
 }
 
-/** Files below `dir` named as this tool names its files (weights, index), relative, sorted; temps are skipped. */
-async function ownFilesIn(dir: string): Promise<string[]> {
+/**
+ * Files below `dir` named as this tool names its files (weights, index) that `planned` does not
+ * hold, relative, sorted; temps are skipped. Entries are taken as the walk finds them: a listing
+ * of the whole tree at once held ~35 MB of entries at 100k files.
+ */
+async function ownFilesIn(dir: string, planned: ReadonlySet<string>): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+  for await (const e of await opendir(dir, { recursive: true })) {
     if (!e.isFile() || e.name.startsWith('.')) continue;
     const rel = relative(dir, join(e.parentPath, e.name)).split(sep).join('/');
-    if (isOwnName(rel)) out.push(rel);
+    if (isOwnName(rel) && !planned.has(rel)) out.push(rel);
   }
   return out.sort();
 }

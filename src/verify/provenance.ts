@@ -2,10 +2,12 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoText, InitWeightsError, type MessageText } from '../errors.js';
 import { MAX_MANIFEST_BYTES } from '../formats/directory/header.js';
+import { listManifest, type DirectoryManifest } from '../formats/directory/reader.js';
 import { readBounded } from '../generate/bounded-read.js';
 import { MANIFEST } from '../generate/paths.js';
 import { findProvenance, type Provenance } from '../inspect/provenance.js';
 import { readError } from '../io/source.js';
+import { parseObjectLazily } from '../weights-spec/lazy-json.js';
 import { readFileInto } from './tensors.js';
 
 /*
@@ -17,19 +19,24 @@ import { readFileInto } from './tensors.js';
 /** Provenance plus the recorded spec itself (JSON), when present. */
 export interface Recorded {
   readonly provenance: Provenance;
+  /** The recorded spec: its value, or its JSON text's value with the `tensors` list parsed as read (parseObjectLazily). */
   readonly spec: unknown;
-  /** The metadata value it was found in (a directory's parsed manifest.json). */
-  readonly value: unknown;
+  /** A directory's manifest.json, read once: its file list is what verify reads next. */
+  readonly manifest?: DirectoryManifest;
 }
 
-/** The recorded spec in a metadata value: `spec` beside `tool: "init-weights"`, as an object or JSON text. */
+/**
+ * The recorded spec in a metadata value: `spec` beside `tool: "init-weights"`, as an object or JSON
+ * text (a manifest's spec comes as its text too: see scanManifest). Text is parsed without the tree
+ * of its `tensors` list, which at 100k tensors was ~40 MB of objects for the resolution alone.
+ */
 function recordedSpec(value: unknown, depth = 0): unknown {
   if (depth > 3 || typeof value !== 'object' || value === null) return undefined;
   const o = value as Record<string, unknown>;
   if (o.tool === 'init-weights' && o.spec !== undefined) {
     if (typeof o.spec !== 'string') return o.spec;
     try {
-      return JSON.parse(o.spec) as unknown;
+      return parseObjectLazily(o.spec, 'tensors') ?? (JSON.parse(o.spec) as unknown);
     } catch {
       return undefined;
     }
@@ -66,8 +73,8 @@ async function zipComment(path: string): Promise<string | undefined> {
   }
 }
 
-/** Every metadata value a file or directory carries (no tensor data is read). */
-async function metadataOf(path: string): Promise<unknown[]> {
+/** Every metadata value a file or directory carries (no tensor data is read), and a directory's manifest. */
+async function metadataOf(path: string): Promise<{ values: unknown[]; manifest?: DirectoryManifest }> {
   let isDir;
   try {
     isDir = (await stat(path)).isDirectory();
@@ -76,12 +83,14 @@ async function metadataOf(path: string): Promise<unknown[]> {
   }
   if (isDir) {
     const read = await readBounded(join(path, MANIFEST), MAX_MANIFEST_BYTES, { noFollow: true }).catch(() => undefined);
-    if (read === undefined || !('bytes' in read)) return [];
+    if (read === undefined || !('bytes' in read)) return { values: [] };
+    let manifest;
     try {
-      return [JSON.parse(read.bytes.toString('utf8')) as unknown];
-    } catch {
-      throw readError(join(path, MANIFEST), 'not valid JSON');
+      manifest = listManifest(read.bytes, join(path, MANIFEST));
+    } finally {
+      read.release(); // the file list and spec text are taken: ~50 MB at 100k tensors, freed now
     }
+    return { values: [manifest.value], manifest };
   }
   const found: unknown[] = [];
   await readFileInto(path, path, { wants: () => false, tensor: () => ({ push: () => undefined, end: () => undefined }), metadata: (v) => void found.push(v) }, 'array');
@@ -89,18 +98,37 @@ async function metadataOf(path: string): Promise<unknown[]> {
     const comment = await zipComment(path);
     if (comment !== undefined) found.push(comment);
   }
-  return found;
+  return { values: found };
+}
+
+/** The provenance and spec recorded in one metadata value, or undefined when it holds none. */
+export function recordedIn(value: unknown): Recorded | undefined {
+  const provenance = findProvenance(versionsOnly(value));
+  if (provenance === undefined) return undefined;
+  const parsed = typeof value === 'string' ? safeParse(value) : value;
+  return { provenance, spec: recordedSpec(parsed) };
 }
 
 /** The provenance and spec recorded in `path`, or undefined when it carries none. */
 export async function readRecorded(path: string): Promise<Recorded | undefined> {
-  for (const value of await metadataOf(path)) {
-    const provenance = findProvenance(value);
-    if (provenance === undefined) continue;
-    const parsed = typeof value === 'string' ? safeParse(value) : value;
-    return { provenance, spec: recordedSpec(parsed), value };
+  const { values, manifest } = await metadataOf(path);
+  for (const value of values) {
+    const rec = recordedIn(value);
+    if (rec !== undefined) return { ...rec, ...(manifest !== undefined ? { manifest } : {}) };
   }
   return undefined;
+}
+
+/**
+ * Verify reads a provenance's versions, not its table of declared initializers (inspect's), which
+ * findProvenance would build by scanning the spec's every tensor: an init-weights value goes in
+ * without its spec.
+ */
+function versionsOnly(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || (value as { tool?: unknown }).tool !== 'init-weights') return value;
+  const rest = { ...(value as Record<string, unknown>) };
+  delete rest.spec;
+  return rest;
 }
 
 function safeParse(text: string): unknown {

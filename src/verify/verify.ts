@@ -1,11 +1,12 @@
 import { InitWeightsError } from '../errors.js';
-import { readDirectory } from '../formats/directory/reader.js';
+import { readDirectory, type DirectoryManifest } from '../formats/directory/reader.js';
 import { kindOf } from '../generate/target.js';
 import { STREAM_VERSION } from '../rng/stream.js';
 import { TOOL_VERSION } from '../version.js';
 import { resolveSpec } from '../weights-spec/parse.js';
 import type { WeightsSpec } from '../weights-spec/types.js';
-import { readRecorded, refuseVerify } from './provenance.js';
+import type { TensorSink } from '../formats/types.js';
+import { readRecorded, recordedIn, refuseVerify, type Recorded } from './provenance.js';
 import { comparingSink, expectedChunks, readFileInto, type TensorOutcome } from './tensors.js';
 
 /*
@@ -30,27 +31,81 @@ export interface VerifyResult {
 /** Verify a file or directory that init-weights wrote against its own recorded spec. */
 export async function verify(path: string): Promise<VerifyResult> {
   const shown = path.replace(/\/+$/, '') || path;
-  const { spec, streamVersion, toolVersion, manifest } = await recordedSpec(shown);
+  const isDir = (await kindOf(shown)) === 'directory';
+  const once = isDir ? undefined : await verifyInOnePass(shown);
+  if (once !== undefined) return result(shown, once.resolved, once.outcomes());
+  const resolved = await recordedSpec(shown);
+  const { spec, manifest } = resolved;
   const { sink, outcomes } = comparingSink(spec.tensors, expectedChunks(spec));
-  if ((await kindOf(shown)) === 'directory') {
-    await readDirectory(shown, sink, (file, display, tensor) => readFileInto(file, display, sink, tensor), { manifest: manifest.take() });
+  if (isDir) {
+    await readDirectory(shown, sink, (file, display, tensor) => readFileInto(file, display, sink, tensor), manifest);
   } else {
     await readFileInto(shown, shown, sink, spec.tensors.length === 1 ? spec.tensors[0]!.name : 'array');
   }
-  const tensors = outcomes();
-  return { path: shown, seed: spec.seed, streamVersion, ...(spec.compat !== undefined ? { compat: spec.compat } : {}), toolVersion, tensors, ok: tensors.every((t) => t.status === 'match') };
+  return result(shown, resolved, outcomes());
+}
+
+function result(path: string, { spec, streamVersion, toolVersion }: Resolved, tensors: TensorOutcome[]): VerifyResult {
+  return { path, seed: spec.seed, streamVersion, ...(spec.compat !== undefined ? { compat: spec.compat } : {}), toolVersion, tensors, ok: tensors.every((t) => t.status === 'match') };
+}
+
+/**
+ * A file whose provenance comes before its tensors (safetensors, Arrow: in the header) is read
+ * once: the spec is resolved when the metadata arrives and each tensor compared as it follows.
+ * Read twice, a header of 100k tensors and the spec in it were parsed twice (~40 MB more at the
+ * peak). Undefined when a tensor comes first or none carries provenance (npy, npz, keras): those
+ * tensors are skipped unread, and the file is read for its metadata, then again to compare.
+ */
+async function verifyInOnePass(shown: string): Promise<{ resolved: Resolved; outcomes: () => TensorOutcome[] } | undefined> {
+  let resolved: Resolved | undefined;
+  let compare: ReturnType<typeof comparingSink> | undefined;
+  let tooLate = false;
+  const ignore = { push: () => undefined, end: () => undefined };
+  const sink: TensorSink = {
+    wants(name) {
+      if (compare !== undefined) return compare.sink.wants(name);
+      tooLate = true;
+      return false;
+    },
+    tensor: (header) => compare?.sink.tensor(header) ?? ((tooLate = true), ignore),
+    skipped(name, dtype, shape, reason) {
+      if (compare !== undefined) compare.sink.skipped?.(name, dtype, shape, reason);
+      else tooLate = true;
+    },
+    metadata(value) {
+      const rec = compare === undefined && !tooLate ? recordedIn(value) : undefined;
+      if (rec === undefined) return;
+      resolved = resolveRecorded(shown, rec);
+      compare = comparingSink(resolved.spec.tensors, expectedChunks(resolved.spec));
+    },
+  };
+  await readFileInto(shown, shown, sink, 'array');
+  return resolved !== undefined && compare !== undefined && !tooLate ? { resolved, outcomes: compare.outcomes } : undefined;
+}
+
+/** A recorded spec, resolved, with the versions that wrote it (and a directory's file list). */
+interface Resolved {
+  readonly spec: WeightsSpec;
+  readonly streamVersion: number;
+  readonly toolVersion: string | undefined;
+  readonly manifest: DirectoryManifest | undefined;
 }
 
 /**
  * The spec recorded in `shown`, resolved, or a refusal. Apart from verify so that the recorded
- * JSON (the whole manifest or metadata tree, tens of MB at 100k tensors) is garbage before the
- * comparison starts.
+ * spec (its text, tens of MB at 100k tensors) is garbage before the comparison starts; a
+ * directory's manifest comes back as its file list (read once).
  */
-async function recordedSpec(shown: string): Promise<{ spec: WeightsSpec; streamVersion: number; toolVersion: string | undefined; manifest: { take(): unknown } }> {
+async function recordedSpec(shown: string): Promise<Resolved> {
   const rec = await readRecorded(shown);
   if (rec === undefined) {
     throw refuseVerify(shown, (name) => `carries no init-weights provenance (a manifest.json, safetensors __metadata__, Arrow schema metadata or npz comment written by init-weights); check it with gen ${name('check')} and its spec instead`);
   }
+  return resolveRecorded(shown, rec);
+}
+
+/** Resolve a recorded spec, or refuse (exit 2): another stream version, no spec, a spec this version does not read. */
+function resolveRecorded(shown: string, rec: Recorded): Resolved {
   const { streamVersion, toolVersion } = rec.provenance;
   if (streamVersion === undefined) throw refuseVerify(shown, 'its provenance records no stream version, so it cannot be regenerated');
   if (streamVersion !== STREAM_VERSION) {
@@ -58,20 +113,10 @@ async function recordedSpec(shown: string): Promise<{ spec: WeightsSpec; streamV
     throw refuseVerify(shown, `was written with stream version ${streamVersion}${toolVersion !== undefined ? ` (init-weights ${toolVersion})` : ''}; this init-weights (${TOOL_VERSION}) generates stream version ${STREAM_VERSION}${newer ? ': upgrade init-weights to verify it' : ''}`);
   }
   if (typeof rec.spec !== 'object' || rec.spec === null) throw refuseVerify(shown, (name) => `its provenance does not hold the spec (too long for where it is kept), so it cannot be regenerated: use gen ${name('check')} with the spec file`);
-  // A directory's manifest is read once: its files are listed from the same parse, with the
-  // recorded spec's tree dropped once resolved; take() lets go of it once the reader has it.
-  let value = rec.value;
-  const manifest = {
-    take: (): unknown => {
-      const taken = value;
-      value = undefined;
-      return taken;
-    },
-  };
+  // Only the file list goes on: verify's sink ignores metadata, and the value holds the spec's text.
+  const manifest = rec.manifest === undefined ? undefined : { value: undefined, files: rec.manifest.files };
   try {
-    const spec = resolveSpec(rec.spec);
-    if (typeof value === 'object' && value !== null) delete (value as Record<string, unknown>).spec;
-    return { spec, streamVersion, toolVersion, manifest };
+    return { spec: resolveSpec(rec.spec), streamVersion, toolVersion, manifest };
   } catch (err) {
     if (!(err instanceof InitWeightsError)) throw err;
     throw refuseVerify(shown, `its recorded spec is not one this init-weights reads (${err.message})`);

@@ -26,26 +26,29 @@ export function specHead(spec: WeightsSpec): Record<string, unknown> {
   return { version: spec.version, seed: spec.seed, dtype: spec.dtype, ...(spec.compat !== undefined ? { compat: spec.compat } : {}) };
 }
 
-/** Tensors stringified per batch of specJsonText. */
-const TEXT_BATCH = 4096;
 const specTexts = new WeakMap<WeightsSpec, string>();
 
 /**
- * JSON.stringify(specToJson(spec)), made tensor by tensor (no JSON tree of the whole spec) and made
- * once per spec object: every file of an output records the same spec.
+ * JSON.stringify(specToJson(spec)) piece by piece, a tensor per piece (no JSON tree of the whole
+ * spec): a writer takes them one at a time and never holds the whole text, nor a string large
+ * enough to skip V8's young generation. No piece splits a surrogate pair.
+ */
+export function* specJsonPieces(spec: WeightsSpec): Generator<string> {
+  const head = JSON.stringify(specHead(spec));
+  yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tensors":[`;
+  for (let i = 0; i < spec.tensors.length; i++) yield `${i > 0 ? ',' : ''}${JSON.stringify(tensorJson(spec.tensors[i]!))}`;
+  yield ']}';
+}
+
+/**
+ * {@link specJsonPieces} joined, made once per spec object: every file of an output records the
+ * same spec. Joined once, into a flat string: a string grown a tensor at a time is a rope ~2x the
+ * text's size, and a rope is copied flat again by the first slice a writer takes.
  */
 export function specJsonText(spec: WeightsSpec): string {
   let text = specTexts.get(spec);
   if (text === undefined) {
-    const head = JSON.stringify(specHead(spec));
-    // Made in batches and joined once, into a flat string: a string grown a tensor at a time is a
-    // rope ~2x the text's size, and a rope is copied flat again by the first slice a writer takes.
-    const parts: string[] = [`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tensors":[`];
-    for (let i = 0; i < spec.tensors.length; i += TEXT_BATCH) {
-      parts.push(`${i > 0 ? ',' : ''}${spec.tensors.slice(i, i + TEXT_BATCH).map((t) => JSON.stringify(tensorJson(t))).join(',')}`);
-    }
-    parts.push(']}');
-    text = parts.join('');
+    text = [...specJsonPieces(spec)].join('');
     specTexts.set(spec, text);
   }
   return text;

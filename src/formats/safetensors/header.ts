@@ -8,8 +8,9 @@
 import { DTYPES, type Dtype } from '../../dtype/table.js';
 import { InitWeightsError } from '../../errors.js';
 import { SAFETENSORS_DTYPES } from './dtypes.js';
-import { provenanceString } from '../directory/manifest.js';
-import { DTYPE_NAMES, scanSafetensorsHeader } from './scan.js';
+import { provenanceString, RecordedSpec } from '../directory/manifest.js';
+import { specJsonPieces } from '../../weights-spec/printable.js';
+import { DTYPE_NAMES, metadataText, scanSafetensorsHeader } from './scan.js';
 
 export { SAFETENSORS_DTYPES, SAFETENSORS_READ_DTYPES } from './dtypes.js';
 
@@ -36,6 +37,12 @@ function isIndexKey(name: string): boolean {
   return /^(?:0|[1-9][0-9]{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
 }
 
+/**
+ * A `__metadata__` value: its text, or its text made in pieces as the header is written (the
+ * recorded spec, tens of MB, is then never held whole). No piece may split a surrogate pair.
+ */
+export type MetadataValue = string | { readonly pieces: () => Iterable<string> };
+
 /** Characters of a long string escaped per piece. */
 const ESCAPE_PIECE = 1 << 16;
 
@@ -44,17 +51,19 @@ const ESCAPE_PIECE = 1 << 16;
  * slice at a time, never as a second whole copy. Escapes are per character, so the pieces join to
  * JSON.stringify's text as long as no slice splits a surrogate pair.
  */
-function* objectPieces(obj: Readonly<Record<string, string>>): Generator<string> {
+function* objectPieces(obj: Readonly<Record<string, MetadataValue>>): Generator<string> {
   let first = true;
-  for (const [k, v] of Object.entries(obj)) {
+  for (const [k, value] of Object.entries(obj)) {
     yield `${first ? '{' : ','}${JSON.stringify(k)}:"`;
     first = false;
-    for (let i = 0; i < v.length;) {
-      let end = Math.min(v.length, i + ESCAPE_PIECE);
-      const last = v.charCodeAt(end - 1);
-      if (end < v.length && last >= 0xd800 && last <= 0xdbff) end--;
-      yield JSON.stringify(v.slice(i, end)).slice(1, -1);
-      i = end;
+    for (const v of typeof value === 'string' ? [value] : value.pieces()) {
+      for (let i = 0; i < v.length;) {
+        let end = Math.min(v.length, i + ESCAPE_PIECE);
+        const last = v.charCodeAt(end - 1);
+        if (end < v.length && last >= 0xd800 && last <= 0xdbff) end--;
+        yield JSON.stringify(v.slice(i, end)).slice(1, -1);
+        i = end;
+      }
     }
     yield '"';
   }
@@ -62,7 +71,7 @@ function* objectPieces(obj: Readonly<Record<string, string>>): Generator<string>
 }
 
 /** The header JSON piece by piece, in JSON.stringify's key order: index-like names, `__metadata__`, the rest. */
-function* headerPieces(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, string>>): Generator<string> {
+function* headerPieces(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, MetadataValue>>): Generator<string> {
   const offsets: number[] = [];
   const indexed: number[] = [];
   let offset = 0;
@@ -87,27 +96,73 @@ function* headerPieces(entries: readonly SafetensorsEntry[], metadata: Readonly<
   yield '}';
 }
 
+/** Bytes per buffer of {@link safetensorsHeaderChunks}. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * Length prefix + padded JSON header. The data of the entries must follow, in this order. Written
- * piece by piece into a buffer of the exact size (measured in a first pass): the header as one
- * object and one string took ~4x its size (a 150k-tensor header carries a 13 MB spec).
+ * Text as UTF-8 in buffers of about `size` bytes (more only for a longer piece), each piece written
+ * straight into the buffer: no joined string of the chunk's size.
  */
-export function encodeSafetensorsHeader(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, string>>): Buffer {
+function* utf8Chunks(pieces: Iterable<string>, size: number): Generator<Buffer> {
+  let buf = Buffer.allocUnsafe(0);
+  let at = 0;
+  for (const piece of pieces) {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: measure only pieces that might not fit.
+    const need = piece.length * 3 <= buf.length - at ? 0 : Buffer.byteLength(piece, 'utf8');
+    if (at + need > buf.length) {
+      if (at > 0) yield buf.subarray(0, at);
+      buf = Buffer.allocUnsafe(Math.max(size, need));
+      at = 0;
+    }
+    at += buf.write(piece, at, 'utf8');
+  }
+  if (at > 0) yield buf.subarray(0, at);
+}
+
+/**
+ * Length prefix + padded JSON header, in buffers of about 1 MiB made as they are taken (the length
+ * is measured in a first pass over the pieces). The data of the entries must follow, in this order.
+ * Errors (a reserved name, a header past the readers' limit) come before the first buffer. The
+ * header as one buffer was ~67 MB beside the 35 MB spec text at 100k tensors of 240-character names.
+ */
+export function* safetensorsHeaderChunks(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, MetadataValue>>): Generator<Buffer> {
   let length = 0;
   for (const piece of headerPieces(entries, metadata)) length += Buffer.byteLength(piece, 'utf8');
   const padded = Math.ceil(length / 8) * 8;
   if (padded > SAFETENSORS_MAX_HEADER) throw new RangeError(`safetensors header of ${padded} bytes (readers accept at most ${SAFETENSORS_MAX_HEADER})`);
-  const out = Buffer.alloc(8 + padded, 0x20);
-  out.writeBigUInt64LE(BigInt(padded), 0);
-  let at = 8;
-  for (const piece of headerPieces(entries, metadata)) at += out.write(piece, at, 'utf8');
-  return out;
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(padded), 0);
+  yield prefix;
+  let written = 0;
+  for (const chunk of utf8Chunks(padTo(headerPieces(entries, metadata), padded - length), CHUNK_BYTES)) {
+    written += chunk.length;
+    yield chunk;
+  }
+  // The declared length holds only if both passes made the same text.
+  if (written !== padded) throw new Error(`safetensors header: declared ${padded} bytes, wrote ${written}`);
+}
+
+function* padTo(pieces: Iterable<string>, spaces: number): Generator<string> {
+  yield* pieces;
+  yield ' '.repeat(spaces);
+}
+
+/** The whole header as one buffer ({@link safetensorsHeaderChunks} joined): for small headers and tests. */
+export function encodeSafetensorsHeader(entries: readonly SafetensorsEntry[], metadata: Readonly<Record<string, MetadataValue>>): Buffer {
+  return Buffer.concat([...safetensorsHeaderChunks(entries, metadata)]);
 }
 
 /** Every provenance value as a string, as `__metadata__` requires; `format: pt` for transformers. */
 export function safetensorsMetadata(prov: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = { format: 'pt' };
   for (const [k, v] of Object.entries(prov)) out[k] = provenanceString(v);
+  return out;
+}
+
+/** {@link safetensorsMetadata} with the recorded spec left to be made in pieces as the header is written. */
+export function safetensorsMetadataPieces(prov: Readonly<Record<string, unknown>>): Record<string, MetadataValue> {
+  const out: Record<string, MetadataValue> = { format: 'pt' };
+  for (const [k, v] of Object.entries(prov)) out[k] = v instanceof RecordedSpec ? { pieces: () => specJsonPieces(v.spec) } : provenanceString(v);
   return out;
 }
 
@@ -168,9 +223,11 @@ export interface SafetensorsRecord {
  * headers use {@link scanSafetensorsHeader}, which keeps the entries compactly.
  */
 export function parseSafetensorsHeader(text: string): { entries: SafetensorsRecord[]; metadata: Record<string, unknown> | undefined } | string {
-  const scanned = scanSafetensorsHeader(Buffer.from(text, 'utf8'));
+  const header = Buffer.from(text, 'utf8');
+  const scanned = scanSafetensorsHeader(header);
   if (typeof scanned === 'string') return scanned;
   const t = scanned.table;
   const entries = Array.from({ length: t.count }, (_, k) => ({ name: t.name(k), dtype: DTYPE_NAMES[t.code(k)]!, shape: t.shape(k), begin: t.begin(k), end: t.end(k) }));
-  return { entries, metadata: scanned.metadata };
+  const meta = metadataText(header, scanned);
+  return { entries, metadata: meta === undefined ? undefined : (JSON.parse(meta) as Record<string, unknown>) };
 }

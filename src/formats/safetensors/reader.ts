@@ -3,8 +3,9 @@ import type { ByteSource } from '../../io/source.js';
 import type { FormatReader, TensorSink } from '../types.js';
 import { deliver, q } from '../reader.js';
 import { SAFETENSORS_MAX_HEADER, SAFETENSORS_READ_DTYPES } from './header.js';
-import { DTYPE_NAMES, scanSafetensorsHeader, type ScannedHeader } from './scan.js';
+import { DTYPE_NAMES, metadataText, scanSafetensorsHeader } from './scan.js';
 import type { SafetensorsTable } from './table.js';
+import { release } from './release.js';
 
 // The header parser moved to header.ts; re-exported for callers of its old home (weights-spec/like).
 export { parseSafetensorsHeader } from './header.js';
@@ -38,10 +39,11 @@ export async function readSafetensors(src: ByteSource, sink: TensorSink): Promis
 
 /**
  * Give the sink the header's metadata and tensor count; returns the table alone, so the metadata (a
- * recorded spec can be tens of MB) is not held while the tensors are read.
+ * recorded spec can be tens of MB) is not held while the tensors are read. Called once the header
+ * is let go (the metadata arrives as text, already out of the header).
  */
-function announce(scanned: ScannedHeader, sink: TensorSink): SafetensorsTable {
-  if (scanned.metadata !== undefined) sink.metadata(scanned.metadata);
+function announce(scanned: { table: SafetensorsTable; readCount: number; metadata: string | undefined }, sink: TensorSink): SafetensorsTable {
+  if (scanned.metadata !== undefined) sink.metadata(JSON.parse(scanned.metadata) as Record<string, unknown>);
   sink.count?.(scanned.readCount);
   return scanned.table;
 }
@@ -50,7 +52,7 @@ function announce(scanned: ScannedHeader, sink: TensorSink): SafetensorsTable {
  * The header, read and scanned. Its bytes live only in this call: the table keeps copies of the
  * names, so the (up to 100 MB) header is garbage by the time the metadata is looked at.
  */
-async function readHeader(src: ByteSource): Promise<ScannedHeader> {
+async function readHeader(src: ByteSource): Promise<{ table: SafetensorsTable; readCount: number; metadata: string | undefined }> {
   const lenBuf = await src.exact(8, 'safetensors header length');
   const n = lenBuf.readBigUInt64LE(0);
   if (n > BigInt(SAFETENSORS_MAX_HEADER)) throw src.fail(`safetensors header length ${n} is past the ${SAFETENSORS_MAX_HEADER}-byte limit`);
@@ -66,19 +68,11 @@ async function readHeader(src: ByteSource): Promise<ScannedHeader> {
   });
   if (!isUtf8(header)) throw src.fail('safetensors header is not valid UTF-8');
   const scanned = scanSafetensorsHeader(header);
+  // The metadata as text, then the header let go before the text is parsed.
+  const metadata = typeof scanned === 'string' ? undefined : metadataText(header, scanned);
   release(header);
   if (typeof scanned === 'string') throw src.fail(scanned);
-  return scanned;
-}
-
-/**
- * Free a large buffer now: its memory moves to a new, unreferenced ArrayBuffer, which the next
- * minor collection frees. Left alone, a header that outlived the scan (old generation) was held
- * until a full collection, which a file of many small tensors may not trigger for a long time.
- */
-function release(b: Buffer): void {
-  const whole = b.buffer;
-  if (whole instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === whole.byteLength) structuredClone(whole, { transfer: [whole] });
+  return { table: scanned.table, readCount: scanned.readCount, metadata };
 }
 
 /** safetensors: a little-endian u64 header length (under the cap), then a JSON object. */

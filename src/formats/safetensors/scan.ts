@@ -29,7 +29,12 @@ export const DTYPE_WIDTHS: readonly number[] = DTYPE_NAMES.map((n) => {
 /** A scanned header: its tensors in data order, `__metadata__`, and how many tensors inspect reads. */
 export interface ScannedHeader {
   readonly table: SafetensorsTable;
-  readonly metadata: Record<string, unknown> | undefined;
+  /**
+   * Where `__metadata__`'s JSON (an object) is in the header: {@link decodeMetadata} makes it text
+   * after the scan, so the header can be let go before it is parsed (parsed during the scan, its
+   * text and value sat beside the header and the columns).
+   */
+  readonly metadataAt: readonly [start: number, end: number] | undefined;
   /** Entries whose dtype inspect summarises (the others are stepped over). */
   readonly readCount: number;
 }
@@ -44,7 +49,8 @@ export function scanSafetensorsHeader(b: Buffer): ScannedHeader | string {
   const cols = new SafetensorsTable(b, DTYPE_WIDTHS);
   const key = { escaped: false };
   const scratch: EntryScratch = { code: 0, begin: 0, end: 0, ndims: 0, dims: new Float64Array(MAX_DIMS) };
-  let metadata: Record<string, unknown> | undefined;
+  let metaStart = -1;
+  let metaEnd = -1;
   let problem: string | undefined;
   let readCount = 0;
   pos = ws(b, pos + 1);
@@ -66,10 +72,9 @@ export function scanSafetensorsHeader(b: Buffer): ScannedHeader | string {
         if (name === '__metadata__') {
           ve = skipValue(b, vs);
           if (ve < 0) return INVALID;
-          const v = JSON.parse(b.toString('utf8', vs, ve)) as unknown;
-          if (metadata !== undefined) problem = '__metadata__ appears twice';
-          else if (typeof v !== 'object' || v === null || Array.isArray(v)) problem = '__metadata__ is not an object';
-          else metadata = v as Record<string, unknown>;
+          if (metaStart >= 0) problem = '__metadata__ appears twice';
+          else if (b[vs] !== LBRACE) problem = '__metadata__ is not an object';
+          else [metaStart, metaEnd] = [vs, ve];
         } else {
           ve = fastEntry(b, vs, scratch, CODE_OF);
           if (ve < 0 || !sizeMatches(scratch)) {
@@ -95,7 +100,13 @@ export function scanSafetensorsHeader(b: Buffer): ScannedHeader | string {
   if (ws(b, pos) !== b.length) return INVALID;
   if (problem !== undefined) return problem;
   const tiled = cols.finish();
-  return typeof tiled === 'string' ? tiled : { table: cols, metadata, readCount };
+  if (typeof tiled === 'string') return tiled;
+  return { table: cols, metadataAt: metaStart >= 0 ? [metaStart, metaEnd] : undefined, readCount };
+}
+
+/** `__metadata__`'s JSON text (the scan checked it is well-formed and starts with `{`). */
+export function metadataText(header: Buffer, s: ScannedHeader): string | undefined {
+  return s.metadataAt === undefined ? undefined : header.toString('utf8', s.metadataAt[0], s.metadataAt[1]);
 }
 
 /** The fast path's entry is exactly shape × dtype bytes (else the general rules word the problem). */

@@ -8,12 +8,27 @@
 import { q } from '../reader.js';
 import type { EntryScratch } from './entry.js';
 import { stringEnd } from './json-lex.js';
+import { release } from './release.js';
 
 /**
  * Bytes of the shortest entry a header can hold, `"":{"dtype":"U8","shape":[],"data_offsets":[0,0]}`:
- * a header of n bytes holds at most n / 49 tensors, so the columns are sized once from that bound.
+ * a header of n bytes holds at most n / 49 tensors, the most the columns ever grow to.
  */
 export const MIN_ENTRY_BYTES = 49;
+
+/** Entries the columns first hold; they double as entries come (sized from the header's length, a long `__metadata__` cost ~40 MB of columns). */
+const FIRST_CAPACITY = 1024;
+
+/** `a` moved to a new array of length `n` (longer: zeros follow; shorter: cut); `a` is freed. */
+function resized<A extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(n >= a.length ? a : a.subarray(0, n));
+  release(a);
+  return b;
+}
+
+/** Slots of the open-addressing table for n entries (at most half full). */
+const slotsFor = (n: number): number => 2 ** Math.ceil(Math.log2(2 * n + 2));
 
 /** FNV-1a over a string's UTF-16 code units: equal names hash equal however they were escaped. */
 function hashOf(s: string): number {
@@ -48,20 +63,41 @@ export class SafetensorsTable {
   private slots: Int32Array;
   /** Data order: position k holds entry order[k]; undefined when the header is already in order. */
   private order: Uint32Array | undefined;
+  /** Most entries the header can hold. */
+  private readonly limit: number;
 
   /** @param widths bytes per element by dtype code. */
   constructor(
     header: Buffer,
     private readonly widths: readonly number[],
   ) {
-    const n = Math.floor(header.length / MIN_ENTRY_BYTES) + 1;
+    this.limit = Math.floor(header.length / MIN_ENTRY_BYTES) + 1;
+    const n = Math.min(this.limit, FIRST_CAPACITY);
     this.names = header;
     this.nameAt = new Int32Array(n + 1);
     this.flags = new Uint8Array(n);
     this.begins = new Float64Array(n);
     this.dimStart = new Int32Array(n + 1);
     this.hashes = new Uint32Array(n);
-    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * n + 2)));
+    this.slots = new Int32Array(slotsFor(n));
+  }
+
+  /** Double the columns (up to the limit) and rehash the names held. */
+  private grow(): void {
+    const n = Math.min(this.limit, this.flags.length * 2);
+    this.nameAt = resized(this.nameAt, n + 1);
+    this.flags = resized(this.flags, n);
+    this.begins = resized(this.begins, n);
+    this.dimStart = resized(this.dimStart, n + 1);
+    this.hashes = resized(this.hashes, n);
+    release(this.slots);
+    this.slots = new Int32Array(slotsFor(n));
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      let slot = this.hashes[i]! & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = i + 1;
+    }
   }
 
   /** The name whose JSON string is header[start, end) (while scanning). */
@@ -71,6 +107,7 @@ export class SafetensorsTable {
 
   /** Add an entry whose name is header[start, end); false (nothing added) when the name is held. */
   push(start: number, end: number, escaped: boolean, name: string, s: EntryScratch): boolean {
+    if (this.count === this.flags.length && this.count < this.limit) this.grow();
     const h = hashOf(name);
     const mask = this.slots.length - 1;
     let slot = h & mask;
@@ -82,9 +119,7 @@ export class SafetensorsTable {
     if (i >= this.flags.length) throw new RangeError('safetensors header holds more entries than its size allows');
     const d0 = this.dimStart[i]!;
     if (d0 + s.ndims > this.dims.length) {
-      const grown = new Float64Array(Math.max(d0 + s.ndims, this.dims.length * 2));
-      grown.set(this.dims);
-      this.dims = grown;
+      this.dims = resized(this.dims, Math.max(d0 + s.ndims, this.dims.length * 2));
     }
     this.nameAt[i] = start;
     this.nameBytes += end - start;
@@ -115,6 +150,8 @@ export class SafetensorsTable {
    * at 0 and tile the data. Returns a reason when they do not.
    */
   finish(): string | undefined {
+    release(this.slots);
+    release(this.hashes);
     this.slots = new Int32Array(0);
     this.hashes = new Uint32Array(0);
     const names = Buffer.allocUnsafe(this.nameBytes);
@@ -129,6 +166,12 @@ export class SafetensorsTable {
     this.nameAt[this.count] = at;
     this.names = names;
     this.done = true;
+    // Columns cut to the entries held (they grew by doubling).
+    this.nameAt = resized(this.nameAt, this.count + 1);
+    this.flags = resized(this.flags, this.count);
+    this.begins = resized(this.begins, this.count);
+    this.dimStart = resized(this.dimStart, this.count + 1);
+    this.dims = resized(this.dims, this.dimStart[this.count]!);
     const begins = this.begins;
     let sorted = true;
     for (let i = 1; i < this.count && sorted; i++) sorted = begins[i - 1]! < begins[i]! || (begins[i - 1] === begins[i] && this.entryEnd(i - 1) <= this.entryEnd(i));

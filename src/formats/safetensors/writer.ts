@@ -6,7 +6,7 @@ import { provenance } from '../directory/manifest.js';
 import { defineFormat, sizeChecked } from '../define.js';
 import type { FormatOptions, SplitPlan, WriteContext } from '../types.js';
 import { safetensorsReader } from './reader.js';
-import { encodeSafetensorsHeader, encodeShardIndex, entryBytes, planShards, safetensorsMetadata, shardName } from './header.js';
+import { encodeShardIndex, entryBytes, planShards, safetensorsHeaderChunks, safetensorsMetadataPieces, shardName } from './header.js';
 
 /** The file name Hugging Face gives an unsharded checkpoint. */
 export const SINGLE_FILE = 'model.safetensors';
@@ -17,7 +17,7 @@ export const INDEX_FILE = 'model.safetensors.index.json';
  * back. The header declares every size; the writer checks each tensor wrote exactly that.
  */
 async function writeSafetensors(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
-  await sink.write(encodeSafetensorsHeader(tensors, safetensorsMetadata(provenance(ctx.spec))));
+  for (const chunk of safetensorsHeaderChunks(tensors, safetensorsMetadataPieces(provenance(ctx.spec)))) await sink.write(chunk);
   for (const t of tensors) {
     const data = sizeChecked(`safetensors tensor ${t.name}`, entryBytes(t), (chunk) => sink.write(chunk));
     await pumpTensor(t, data.write, ctx, DTYPES[t.dtype].bytes);
