@@ -73,8 +73,11 @@ async function zipComment(path: string): Promise<string | undefined> {
   }
 }
 
-/** Every metadata value a file or directory carries (no tensor data is read), and a directory's manifest. */
-async function metadataOf(path: string): Promise<{ values: unknown[]; manifest?: DirectoryManifest }> {
+/**
+ * Every metadata value a file or directory carries (no tensor data is read), and a directory's
+ * manifest. `seen`: a file's metadata values, already read by the caller's own pass over it.
+ */
+async function metadataOf(path: string, seen?: unknown[]): Promise<{ values: unknown[]; manifest?: DirectoryManifest }> {
   let isDir;
   try {
     isDir = (await stat(path)).isDirectory();
@@ -92,8 +95,8 @@ async function metadataOf(path: string): Promise<{ values: unknown[]; manifest?:
     }
     return { values: [manifest.value], manifest };
   }
-  const found: unknown[] = [];
-  await readFileInto(path, path, { wants: () => false, tensor: () => ({ push: () => undefined, end: () => undefined }), metadata: (v) => void found.push(v) }, 'array');
+  const found: unknown[] = seen ?? [];
+  if (seen === undefined) await readFileInto(path, path, { wants: () => false, tensor: () => ({ push: () => undefined, end: () => undefined }), metadata: (v) => void found.push(v) }, 'array');
   if (found.length === 0) {
     const comment = await zipComment(path);
     if (comment !== undefined) found.push(comment);
@@ -109,9 +112,9 @@ export function recordedIn(value: unknown): Recorded | undefined {
   return { provenance, spec: recordedSpec(parsed) };
 }
 
-/** The provenance and spec recorded in `path`, or undefined when it carries none. */
-export async function readRecorded(path: string): Promise<Recorded | undefined> {
-  const { values, manifest } = await metadataOf(path);
+/** The provenance and spec recorded in `path`, or undefined when it carries none (`seen`: see metadataOf). */
+export async function readRecorded(path: string, seen?: unknown[]): Promise<Recorded | undefined> {
+  const { values, manifest } = await metadataOf(path, seen);
   for (const value of values) {
     const rec = recordedIn(value);
     if (rec !== undefined) return { ...rec, ...(manifest !== undefined ? { manifest } : {}) };

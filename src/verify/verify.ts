@@ -33,8 +33,8 @@ export async function verify(path: string): Promise<VerifyResult> {
   const shown = path.replace(/\/+$/, '') || path;
   const isDir = (await kindOf(shown)) === 'directory';
   const once = isDir ? undefined : await verifyInOnePass(shown);
-  if (once !== undefined) return result(shown, once.resolved, once.outcomes());
-  const resolved = await recordedSpec(shown);
+  if (once !== undefined && 'resolved' in once) return result(shown, once.resolved, once.outcomes());
+  const resolved = await recordedSpec(shown, once?.seen);
   const { spec, manifest } = resolved;
   const { sink, outcomes } = comparingSink(spec.tensors, expectedChunks(spec));
   if (isDir) {
@@ -53,13 +53,15 @@ function result(path: string, { spec, streamVersion, toolVersion }: Resolved, te
  * A file whose provenance comes before its tensors (safetensors, Arrow: in the header) is read
  * once: the spec is resolved when the metadata arrives and each tensor compared as it follows.
  * Read twice, a header of 100k tensors and the spec in it were parsed twice (~40 MB more at the
- * peak). Undefined when a tensor comes first or none carries provenance (npy, npz, keras): those
- * tensors are skipped unread, and the file is read for its metadata, then again to compare.
+ * peak). When a tensor comes first or none carries provenance (npy, npz, keras), those tensors are
+ * skipped unread and the metadata values seen come back (`seen`): that pass was the metadata read,
+ * and the file is read once more, to compare.
  */
-async function verifyInOnePass(shown: string): Promise<{ resolved: Resolved; outcomes: () => TensorOutcome[] } | undefined> {
+async function verifyInOnePass(shown: string): Promise<{ resolved: Resolved; outcomes: () => TensorOutcome[] } | { seen: unknown[] }> {
   let resolved: Resolved | undefined;
   let compare: ReturnType<typeof comparingSink> | undefined;
   let tooLate = false;
+  const seen: unknown[] = [];
   const ignore = { push: () => undefined, end: () => undefined };
   const sink: TensorSink = {
     wants(name) {
@@ -73,14 +75,19 @@ async function verifyInOnePass(shown: string): Promise<{ resolved: Resolved; out
       else tooLate = true;
     },
     metadata(value) {
-      const rec = compare === undefined && !tooLate ? recordedIn(value) : undefined;
-      if (rec === undefined) return;
+      if (compare !== undefined) return;
+      const rec = tooLate ? undefined : recordedIn(value);
+      if (rec === undefined) {
+        seen.push(value);
+        return;
+      }
+      seen.length = 0;
       resolved = resolveRecorded(shown, rec);
       compare = comparingSink(resolved.spec.tensors, expectedChunks(resolved.spec));
     },
   };
   await readFileInto(shown, shown, sink, 'array');
-  return resolved !== undefined && compare !== undefined && !tooLate ? { resolved, outcomes: compare.outcomes } : undefined;
+  return resolved !== undefined && compare !== undefined && !tooLate ? { resolved, outcomes: compare.outcomes } : { seen };
 }
 
 /** A recorded spec, resolved, with the versions that wrote it (and a directory's file list). */
@@ -96,8 +103,8 @@ interface Resolved {
  * spec (its text, tens of MB at 100k tensors) is garbage before the comparison starts; a
  * directory's manifest comes back as its file list (read once).
  */
-async function recordedSpec(shown: string): Promise<Resolved> {
-  const rec = await readRecorded(shown);
+async function recordedSpec(shown: string, seen?: unknown[]): Promise<Resolved> {
+  const rec = await readRecorded(shown, seen);
   if (rec === undefined) {
     throw refuseVerify(shown, (name) => `carries no init-weights provenance (a manifest.json, safetensors __metadata__, Arrow schema metadata or npz comment written by init-weights); check it with gen ${name('check')} and its spec instead`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSafetensorsHeader } from '../../src/formats/safetensors/header.js';
-import { skipValue } from '../../src/formats/safetensors/json-lex.js';
+import { skipValue } from '../../src/formats/json-lex.js';
 
 /** What the header holds, in data order, or the reason it was refused. */
 function entries(text: string): string | { name: string; dtype: string; shape: readonly number[]; begin: number; end: number }[] {

@@ -41,3 +41,20 @@ export function mutate(input: Buffer, r: () => number): Buffer {
   }
   return out;
 }
+
+/**
+ * `count` seeded mutations of a JSON text, each 1-3 splices of a structural or literal character
+ * (insert, replace or delete): the same texts for the same seed.
+ */
+export function jsonTextMutations(base: string, count: number, seed: number): string[] {
+  let x = seed;
+  const rnd = (n: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % n;
+  const chars = '{}[],:" \\0a1-e.';
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const a = base.split('');
+    for (let j = 0; j < 1 + rnd(3); j++) a.splice(rnd(a.length), rnd(2), chars[rnd(chars.length)]!);
+    out.push(a.join(''));
+  }
+  return out;
+}

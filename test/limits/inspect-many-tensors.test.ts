@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWithPeak } from '../helpers/peak.js';
+import { writeManyTensorSpec } from '../helpers/spec.js';
 
 /*
  * Issue 9 #8 (done-when: any input under 100 MB in < 200 MB): `inspect` of files of very many
@@ -25,10 +26,7 @@ const file = (ext: string): string => join(dir, `many.${ext}`);
 
 beforeAll(() => {
   const spec = join(dir, 'many.json');
-  writeFileSync(spec, JSON.stringify({
-    seed: 1,
-    tensors: Array.from({ length: N }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })),
-  }));
+  writeManyTensorSpec(spec, N);
   for (const ext of ['npz', 'safetensors']) runWithPeak(['gen', '--spec', spec, '-o', file(ext), '-q']);
 }, 120_000);
 
@@ -67,7 +65,7 @@ describe('inspect of 700,000 empty safetensors tensors with a 100,000-tensor spe
   const LIMIT_MB = 195;
   it(`peaks under ${LIMIT_MB} MB of RSS`, () => {
     const spec = join(dir, 'spec100k.json');
-    writeFileSync(spec, JSON.stringify({ seed: 1, tensors: Array.from({ length: 100_000 }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })) }));
+    writeManyTensorSpec(spec, 100_000);
     const small = join(dir, 'spec100k.safetensors');
     runWithPeak(['gen', '--spec', spec, '-o', small, '-q']);
     const f = readFileSync(small);

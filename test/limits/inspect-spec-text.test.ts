@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonTextMutations } from '../fuzz/mutate.js';
 import { findProvenance } from '../../src/inspect/provenance.js';
 import { keyOfBits, SketchBuilder } from '../../src/stats/sketch.js';
 
@@ -44,14 +45,7 @@ describe('a recorded spec scanned piece by piece', () => {
     const cases = ['{}', '[]', '5', 'null', ' {"seed" : 2 , "tensors" : [ ] } ', '{"tensors":[{"name":"a","initializer":"zeros"},{"name":"a","initializer":{"type":"normal","mean":0}}]}',
       '{"t\\u0065nsors":[{"name":"b","initializer":"ones"}],"seed":"x"}', '{"tensors":[1,]}', '{"tensors":[1 2]}', '{"a":1,}', '{"a":1}}', '{"a":"}"}', '{"x":1:2}', '{1:2}',
       '{"tensors":[],"tensors":5}', '{"tensors":[{"name":"c\\ud800","initializer":"zeros"}]}', '{"a":{"b":[1,{"c":"]"}]},"tensors":[{"name":"d","initializer":"x"}]}', '\ufeff{}', base];
-    let x = 12345;
-    const rnd = (n: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % n;
-    const chars = '{}[],:" \\0a1-e.';
-    for (let k = 0; k < 5000; k++) {
-      const a = base.split('');
-      for (let j = 0; j < 1 + rnd(3); j++) a.splice(rnd(a.length), rnd(2), chars[rnd(chars.length)]!);
-      cases.push(a.join(''));
-    }
+    cases.push(...jsonTextMutations(base, 5000, 12345));
     for (const text of cases) expect(byScan(text), text).toEqual(byWholeParse(text));
   });
 });

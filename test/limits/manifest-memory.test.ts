@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWithPeak } from '../helpers/peak.js';
+import { writeManyTensorSpec } from '../helpers/spec.js';
 
 /*
  * Issue 9 #8, the old manifest read back: `gen --force` over a directory of 100k .npy files it wrote
@@ -17,10 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function specOf(n: number): string {
   const path = join(dir, `spec-${n}.json`);
-  writeFileSync(path, JSON.stringify({
-    seed: 1,
-    tensors: Array.from({ length: n }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })),
-  }));
+  writeManyTensorSpec(path, n);
   return path;
 }
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWithPeak } from '../helpers/peak.js';
+import { writeManyTensorSpec } from '../helpers/spec.js';
 
 /*
  * Issue 9 #8, the other paths of a spec of 100k tensors of shape [2]: printing the spec, checking
@@ -22,10 +23,7 @@ const spec = join(dir, 'many.json');
 const out = (name: string): string => join(dir, name);
 
 beforeAll(() => {
-  writeFileSync(spec, JSON.stringify({
-    seed: 1,
-    tensors: Array.from({ length: N }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })),
-  }));
+  writeManyTensorSpec(spec, N);
   for (const o of ['many.d/', 'many.tar', 'many.safetensors']) runWithPeak(['gen', '--spec', spec, '-o', out(o), '-q', ...(o.endsWith('/') ? ['--format', 'npy'] : [])]);
 }, 300_000);
 

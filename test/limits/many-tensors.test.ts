@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWithPeak } from '../helpers/peak.js';
+import { writeManyTensorSpec } from '../helpers/spec.js';
 
 /*
  * Issue 9 #8: a spec of many small tensors. Resolved tensors share their shape and initializer
@@ -17,10 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'iw-many-tensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const specPath = join(dir, 'many.json');
-writeFileSync(specPath, JSON.stringify({
-  seed: 1,
-  tensors: Array.from({ length: N }, (_, i) => ({ name: `layers.${i}.weight`, shape: [2], initializer: 'glorot_uniform' })),
-}));
+writeManyTensorSpec(specPath, N);
 
 describe(`gen of a spec of ${N.toLocaleString('en-US')} tensors`, () => {
   it(`writes safetensors with peak RSS under ${LIMIT_MB} MB`, () => {

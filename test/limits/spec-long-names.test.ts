@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWithPeak } from '../helpers/peak.js';
+import { writeManyTensorSpec } from '../helpers/spec.js';
 
 /*
  * Issue 9 #8: a spec of 100,000 tensors with long names (~240 characters; the file is ~29 MB).
@@ -19,10 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'iw-spec-long-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const specPath = join(dir, 'long.json');
-writeFileSync(specPath, JSON.stringify({
-  seed: 1,
-  tensors: Array.from({ length: N }, (_, i) => ({ name: `model.layers.${i}.${'x'.repeat(110)}/${'y'.repeat(130)}`.slice(0, 235) + '.w', shape: [2], initializer: 'glorot_uniform' })),
-}));
+writeManyTensorSpec(specPath, N, (i) => `model.layers.${i}.${'x'.repeat(110)}/${'y'.repeat(130)}`.slice(0, 235) + '.w');
 
 describe(`gen of a spec of ${N.toLocaleString('en-US')} tensors with ~240-character names`, () => {
   it(`writes safetensors with peak RSS under ${LIMIT_MB} MB`, () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonTextMutations } from '../fuzz/mutate.js';
 import { parseObjectLazily } from '../../src/weights-spec/lazy-json.js';
 import { parseSpecText } from '../../src/weights-spec/parse.js';
 
@@ -14,14 +15,7 @@ describe('an object parsed with one list left as text', () => {
     const cases = ['{}', ' { } ', '{"tensors":[]}', ' {"seed" : 2 , "tensors" : [ 1 , [2] , {"a":"]"} ] } ', '{"tensors":5}', '{"tensors":[1,]}', '{"tensors":[1 2]}',
       '{"a":1,}', '{"a":1}}', '{"x":1:2}', '{1:2}', '{"tensors":[],"tensors":[3]}', '{"__proto__":{"a":1},"tensors":[{"__proto__":2}]}', '{"2":1,"1":0,"b":2,"a":3}',
       '{"t\\u0065nsors":[1]}', '{"tensors":["\\ud800"]}', '{"a":"}"', '{"tensors":[', base];
-    let x = 777;
-    const rnd = (n: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % n;
-    const chars = '{}[],:" \\0a1-e.';
-    for (let k = 0; k < 5000; k++) {
-      const a = base.split('');
-      for (let j = 0; j < 1 + rnd(3); j++) a.splice(rnd(a.length), rnd(2), chars[rnd(chars.length)]!);
-      cases.push(a.join(''));
-    }
+    cases.push(...jsonTextMutations(base, 5000, 777));
     let lazy = 0;
     for (const text of cases) {
       let whole: unknown;

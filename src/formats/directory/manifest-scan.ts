@@ -1,4 +1,4 @@
-import { COMMA, LBRACE, QUOTE, RBRACE, skipValue, stringEnd, ws } from '../safetensors/json-lex.js';
+import { BACKSLASH, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, skipValue, stringEnd, ws } from '../json-lex.js';
 
 /*
  * manifest.json read from its bytes without building its tree: one linear pass checks the whole
@@ -6,10 +6,6 @@ import { COMMA, LBRACE, QUOTE, RBRACE, skipValue, stringEnd, ws } from '../safet
  * manifest at 100k tensors) is parsed one entry at a time when it is read. Parsed whole, the
  * manifest was an object graph of ~2-3x its size beside its text.
  */
-
-const BACKSLASH = 0x5c;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
 
 /** The bytes are not one JSON value (JSON.parse would have thrown). */
 export class ManifestNotJson extends Error {}

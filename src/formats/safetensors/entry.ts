@@ -5,7 +5,7 @@
  * numbers written as 2.0 or 1e3, more than 15 digits) returns -1 and is left to the general rules.
  */
 import { MAX_DIMS } from '../reader.js';
-import { COLON, COMMA, LBRACE, QUOTE, RBRACE, stringEnd, ws } from './json-lex.js';
+import { COLON, COMMA, LBRACE, QUOTE, RBRACE, stringEnd, ws } from '../json-lex.js';
 
 /** Where the fast path leaves an entry: dtype code, offsets and the first `ndims` dims. */
 export interface EntryScratch {

@@ -10,7 +10,7 @@
 import { DTYPES } from '../../dtype/table.js';
 import { checkedSize, MAX_DIMS, q, showShape } from '../reader.js';
 import { SAFETENSORS_READ_DTYPES, STORED_ONLY_WIDTH } from './dtypes.js';
-import { COLON, COMMA, LBRACE, RBRACE, skipValue, stringEnd, ws } from './json-lex.js';
+import { COLON, COMMA, LBRACE, RBRACE, skipValue, stringEnd, ws } from '../json-lex.js';
 import { SafetensorsTable } from './table.js';
 import { fastEntry, type EntryScratch } from './entry.js';
 

@@ -7,7 +7,7 @@
  */
 import { q } from '../reader.js';
 import type { EntryScratch } from './entry.js';
-import { stringEnd } from './json-lex.js';
+import { stringEnd } from '../json-lex.js';
 import { release } from './release.js';
 
 /**

@@ -1,7 +1,8 @@
 /*
- * A linear, non-recursive JSON lexer over UTF-8 bytes, for scanning a large untrusted header
- * without building its object graph: whitespace, strings, numbers and a validating value skipper
- * whose nesting stack is one bit per level. Every function runs in time linear in what it reads.
+ * A linear, non-recursive JSON lexer over UTF-8 bytes, for scanning a large untrusted safetensors
+ * header or manifest.json without building its object graph: whitespace, strings, numbers and a
+ * validating value skipper whose nesting stack is one bit per level. Every function runs in time
+ * linear in what it reads.
  */
 
 export const QUOTE = 0x22;
@@ -9,9 +10,9 @@ export const COMMA = 0x2c;
 export const COLON = 0x3a;
 export const LBRACE = 0x7b;
 export const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const BACKSLASH = 0x5c;
+export const LBRACKET = 0x5b;
+export const RBRACKET = 0x5d;
+export const BACKSLASH = 0x5c;
 
 /** Index of the first byte at or after `pos` that is not JSON whitespace. */
 export function ws(b: Uint8Array, pos: number): number {
