@@ -65,7 +65,7 @@ export class Accumulator {
   private readonly ints = INTS;
   private readonly moments = new Moments();
   private readonly sketch = new SketchBuilder();
-  /** float16 and bfloat16: pattern counts, made into the sketch at the end (see half.ts). */
+  /** float16 and bfloat16: pattern counts, made into the sketch and moments at the end (see half.ts). */
   private readonly half: HalfCounts | undefined;
   private count = 0;
   /** NaN and infinities, counted apart. */
@@ -140,11 +140,7 @@ export class Accumulator {
       }
       case 'float16':
       case 'bfloat16': {
-        const values = this.ints.subarray(0, n);
-        const half = this.half!;
-        const sum = half.widen(new Uint16Array(buf, start, n), values);
-        if (Number.isFinite(sum)) this.moments.pushSummed(values, sum, half.lo, half.hi);
-        else this.moments.push(this.finiteOf(values));
+        this.half!.count(new Uint16Array(buf, start, n));
         break;
       }
       default: {
@@ -186,8 +182,8 @@ export class Accumulator {
 
   /** The summary; a partial element left over is the caller's error to report (see `leftover`). */
   finish(): TensorSummary {
-    const sketch = this.half !== undefined ? this.half.finish(this.nonFinite) : this.sketch.finish();
-    return { count: this.count, ...this.nonFinite, moments: this.moments, sketch };
+    const { sketch, moments } = this.half !== undefined ? this.half.finish(this.nonFinite) : { sketch: this.sketch.finish(), moments: this.moments };
+    return { count: this.count, ...this.nonFinite, moments, sketch };
   }
 
   /** Bytes of statistics held: grows with the binades the data span, at most a few MiB. */

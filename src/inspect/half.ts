@@ -1,15 +1,15 @@
 import { bfloat16BitsToNumber, float16BitsToNumber } from '../dtype/round.js';
+import { Moments } from '../stats/moments.js';
 import { FloatSketch, keyOfBits } from '../stats/sketch.js';
 
 /*
  * The 16-bit kernel of `inspect` (float16 and bfloat16). A 16-bit tensor has at most 65536
- * distinct bit patterns, so instead of feeding every value to the sketch (a key computation and a
- * scattered increment in a table of ~1 MiB per value) it counts each pattern in one 256 KiB table
- * that stays in cache, and makes the sketch from those counts at the end: the same counts per
- * bucket, since each pattern widens exactly to one float32 and no two share a bucket. Values are
- * widened through a float64 lookup table (no per-value function call) in one loop with the
- * moments' first, in-order pass, so a batch costs two light loops here and one in
- * Moments.pushSummed, with results bit for bit those of the per-value path (tested).
+ * distinct bit patterns, so the only per-value work is counting each pattern in a 1 MiB table that
+ * stays in cache. Everything else is made from the (pattern, count) pairs at the end: the
+ * sketch (the same counts per bucket SketchBuilder would make, since each pattern widens exactly to
+ * one float32 and no two share a bucket), NaN and infinities, and the moments of the finite values
+ * (Moments.weighted: a compensated two-pass over the whole tensor, more accurate than merging
+ * batches).
  */
 
 export type HalfDtype = 'float16' | 'bfloat16';
@@ -17,8 +17,6 @@ export type HalfDtype = 'float16' | 'bfloat16';
 interface Tables {
   /** Each pattern's value as float32 (its bits are the sketch's key). */
   readonly f32: Float32Array;
-  /** The same values as float64: the moments read them without a float32 → float64 conversion. */
-  readonly f64: Float64Array;
   /** Exponent field mask: a pattern is NaN or infinite when all its bits are set. */
   readonly expMask: number;
 }
@@ -31,7 +29,7 @@ export function halfTables(dtype: HalfDtype): Tables {
   if (t === undefined) {
     const widen = dtype === 'float16' ? float16BitsToNumber : bfloat16BitsToNumber;
     const f32 = Float32Array.from({ length: 65536 }, (_, h) => widen(h));
-    t = { f32, f64: Float64Array.from(f32), expMask: dtype === 'float16' ? 0x7c00 : 0x7f80 };
+    t = { f32, expMask: dtype === 'float16' ? 0x7c00 : 0x7f80 };
     tables.set(dtype, t);
   }
   return t;
@@ -77,15 +75,34 @@ export interface NonFinite {
   negInf: number;
 }
 
-/** Pattern counts of one 16-bit tensor, with the first moments pass of the latest batch. */
+/** What the pattern counts of one tensor make. */
+export interface HalfSummary {
+  readonly sketch: FloatSketch;
+  /** Moments, min and max of the finite values (-0 below +0: see Moments.weighted). */
+  readonly moments: Moments;
+}
+
+/** Counter lanes of a big tensor (see `count`), and the values counted before it gets them. */
+const LANES = 4;
+const LANES_FROM = 1 << 20;
+
+/** Pattern counts of one 16-bit tensor. */
 export class HalfCounts {
   private readonly t: Tables;
-  private readonly codes = new Uint32Array(65536);
+  /**
+   * One table of 65536 counters, then LANES of them one after the other (value i to lane i % LANES)
+   * once the tensor has LANES_FROM values: small tensors keep 256 KiB to zero and walk at the end.
+   */
+  private codes = new Uint32Array(65536);
   /** Counts moved out of `codes` before a 32-bit counter could overflow (past 4G values). */
   private wide: Float64Array | undefined;
   private sinceFlush = 0;
 
-  constructor(dtype: HalfDtype) {
+  /** `flushAt`: values counted before the counters move to `wide` (a 32-bit counter's limit; lower in tests). */
+  constructor(
+    dtype: HalfDtype,
+    private readonly flushAt = 0xffffffff,
+  ) {
     this.t = halfTables(dtype);
   }
 
@@ -94,57 +111,60 @@ export class HalfCounts {
     return this.codes.byteLength + (this.wide?.byteLength ?? 0);
   }
 
-  /** Smallest and largest of the latest `widen` (as `if (x < lo) lo = x` finds them, for -0). */
-  lo = Infinity;
-  hi = -Infinity;
-
   /**
-   * Count `bits`, write their values to `out` (as long as `bits`) and return their in-order sum
-   * (not finite exactly when one of the values is not). Two loops: counting in its own is faster
-   * than fused with the widening, whose sum is a chain of dependent adds.
+   * Count each pattern of `bits`. Neighbouring values of real weights often share a pattern, and
+   * increments of one counter wait for each other (store-to-load forwarding); spreading them over
+   * four lanes lets them overlap: ~2 ns/value instead of ~4 measured on 100M bfloat16 normals.
    */
-  widen(bits: Uint16Array, out: Float64Array): number {
-    if (this.sinceFlush + bits.length > 0xffffffff) this.flush();
+  count(bits: Uint16Array): void {
+    if (this.sinceFlush + bits.length > this.flushAt) this.flush();
     this.sinceFlush += bits.length;
-    const codes = this.codes;
-    for (let i = 0; i < bits.length; i++) codes[bits[i]!]!++;
-    const table = this.t.f64;
-    let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < bits.length; i++) {
-      const x = table[bits[i]!]!;
-      out[i] = x;
-      sum += x;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
+    if (this.codes.length === 65536 && this.sinceFlush >= LANES_FROM) {
+      const lanes = new Uint32Array(LANES * 65536);
+      lanes.set(this.codes);
+      this.codes = lanes;
     }
-    this.lo = lo;
-    this.hi = hi;
-    return sum;
+    const codes = this.codes;
+    const whole = codes.length === 65536 ? 0 : bits.length - (bits.length % LANES);
+    let i = 0;
+    for (; i < whole; i += LANES) {
+      codes[bits[i]!]!++;
+      codes[bits[i + 1]! | 0x10000]!++;
+      codes[bits[i + 2]! | 0x20000]!++;
+      codes[bits[i + 3]! | 0x30000]!++;
+    }
+    for (; i < bits.length; i++) codes[bits[i]!]!++;
   }
 
   private flush(): void {
     const wide = (this.wide ??= new Float64Array(65536));
-    for (let h = 0; h < 65536; h++) wide[h]! += this.codes[h]!;
+    for (let h = 0; h < 65536; h++) wide[h]! += this.laneSum(h);
     this.codes.fill(0);
     this.sinceFlush = 0;
   }
 
+  private laneSum(h: number): number {
+    let c = 0;
+    for (let k = h; k < this.codes.length; k += 65536) c += this.codes[k]!;
+    return c;
+  }
+
   /** The count of each pattern so far. */
   private countOf(h: number): number {
-    return this.codes[h]! + (this.wide === undefined ? 0 : this.wide[h]!);
+    return this.laneSum(h) + (this.wide === undefined ? 0 : this.wide[h]!);
   }
 
   /**
-   * The sketch of the finite values (what SketchBuilder makes of the same data), and their NaN and
-   * infinities added to `nonFinite`. Patterns are walked in ascending order of value: negative ones
-   * from the largest magnitude down, then positive ones up; each is one bucket of its own.
+   * The sketch and moments of the finite values (the sketch is what SketchBuilder makes of the same
+   * data), and their NaN and infinities added to `nonFinite`. Patterns are walked in ascending order
+   * of value: negative ones from the largest magnitude down, then positive ones up; each is one
+   * bucket of its own.
    */
-  finish(nonFinite: NonFinite): FloatSketch {
+  finish(nonFinite: NonFinite): HalfSummary {
     const { f32, expMask } = this.t;
     const u32 = new Uint32Array(f32.buffer);
     const keys: number[] = [];
+    const values: number[] = [];
     const counts: number[] = [];
     for (let j = 0; j < 65536; j++) {
       const h = j < 0x8000 ? 0xffff - j : j - 0x8000;
@@ -153,11 +173,12 @@ export class HalfCounts {
       const x = f32[h]!;
       if ((h & expMask) !== expMask) {
         keys.push(keyOfBits(u32[h]!));
+        values.push(x);
         counts.push(c);
       } else if (x !== x) nonFinite.nan += c;
       else if (x > 0) nonFinite.posInf += c;
       else nonFinite.negInf += c;
     }
-    return new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts));
+    return { sketch: new FloatSketch(Uint32Array.from(keys), Float64Array.from(counts)), moments: Moments.weighted(values, counts) };
   }
 }

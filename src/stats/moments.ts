@@ -7,8 +7,29 @@
  * computation of covariances and arbitrary-order statistical moments", Sandia SAND2008-6212, eqs.
  * (2.1)-(2.3). `push` summarises each batch with two passes (its mean, then its central sums), which
  * is both faster and more accurate than per-element updates, and merges the batch in; `pushValue`
- * is the per-element update (Welford 1962 / Terriberry).
+ * is the per-element update (Welford 1962 / Terriberry). `weighted` summarises values given with
+ * counts (a 16-bit tensor's distinct patterns) in two compensated passes over the whole data.
  */
+
+/** d^1 ... d^4 by products (Math.pow is not promised to be correctly rounded). */
+const POWERS: readonly ((d: number) => number)[] = [(d) => d, (d) => d * d, (d) => d * d * d, (d) => d * d * (d * d)];
+
+/**
+ * Σ counts[i]·f(values[i]) by Neumaier's compensated summation (Neumaier 1974): the error is at most
+ * 2u·|Σ| + 2m·u²·Σ|terms| for m terms (u = 2^-53), so with m ≤ 65536 the sum is within a few ulps
+ * of the exact sum of the terms whatever their signs and however many values the counts stand for.
+ */
+function compensatedSum(values: ArrayLike<number>, counts: ArrayLike<number>, f: (x: number) => number): number {
+  let sum = 0;
+  let err = 0;
+  for (let i = 0; i < values.length; i++) {
+    const t = counts[i]! * f(values[i]!);
+    const s = sum + t;
+    err += Math.abs(sum) >= Math.abs(t) ? sum - s + t : t - s + sum;
+    sum = s;
+  }
+  return sum + err;
+}
 
 export class Moments {
   private n = 0;
@@ -100,25 +121,17 @@ export class Moments {
 
   /** Add a batch of values (any array or typed array). A NaN makes every statistic NaN. */
   push(values: ArrayLike<number>): this {
+    const len = values.length;
+    if (len === 0) return this;
     let sum = 0;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < len; i++) {
       const x = values[i]!;
       sum += x;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }
-    return this.pushSummed(values, sum, lo, hi);
-  }
-
-  /**
-   * Add a batch whose first pass the caller fused into a loop of its own: `sum`, `lo` and `hi` are
-   * the in-order sum, the smallest and the largest of `values` (the result is bit for bit `push`'s).
-   */
-  pushSummed(values: ArrayLike<number>, sum: number, lo: number, hi: number): this {
-    const len = values.length;
-    if (len === 0) return this;
     const mean = sum / len;
     let s2 = 0;
     let s3 = 0;
@@ -132,18 +145,53 @@ export class Moments {
       s3 += d2 * d;
       s4 += d2 * d2;
     }
-    // s1 is the rounding error of `mean`; fold it back in (the corrected two-pass algorithm of
-    // Chan, Golub & LeVeque 1983) so that the batch is summarised about its exact mean.
-    const c = s1 / len;
-    const batch = new Moments();
-    batch.n = len;
-    batch.mu = mean + c;
-    batch.m2 = s2 - s1 * c;
-    batch.m3 = s3 - 3 * c * s2 + 2 * c * c * s1;
-    batch.m4 = s4 - 4 * c * s3 + 6 * c * c * s2 - 3 * c * c * c * s1;
-    batch.lo = Number.isNaN(sum) ? NaN : lo;
-    batch.hi = Number.isNaN(sum) ? NaN : hi;
-    return this.merge(batch);
+    const nan = Number.isNaN(sum);
+    return this.merge(Moments.aboutMean(len, mean, [s1, s2, s3, s4], nan ? NaN : lo, nan ? NaN : hi));
+  }
+
+  /**
+   * The moments of finite `values` each standing for `counts[i]` (≥ 0, integer) values: the mean
+   * from the compensated Σ c·x, then the central sums Σ c·(x - mean)^k, compensated too, about it
+   * (a true two-pass over all the data, not a merge of batches). Each c·x is exact while c < 2^42
+   * and x has at most 11 significant bits (float16, bfloat16), so the mean is within a few ulps of
+   * the exact one, and each M_k within a few ulps relative to Σ c·|x - mean|^k. min and max order
+   * -0 below +0 (IEEE 754 minimum/maximum, as Math.min/Math.max and `merge`): the order of the
+   * values is not known, so "the first seen" cannot apply.
+   */
+  static weighted(values: ArrayLike<number>, counts: ArrayLike<number>): Moments {
+    let n = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      if (counts[i]! === 0) continue;
+      n += counts[i]!;
+      lo = Math.min(lo, values[i]!);
+      hi = Math.max(hi, values[i]!);
+    }
+    if (n === 0) return new Moments();
+    const mean = compensatedSum(values, counts, (x) => x) / n;
+    const s = POWERS.map((pow) => compensatedSum(values, counts, (x) => pow(x - mean)));
+    return Moments.aboutMean(n, mean, s, lo, hi);
+  }
+
+  /**
+   * The summary of n values from their sums s = [Σd, Σd², Σd³, Σd⁴] of deviations d = x - mean
+   * about a provisional mean, and their min and max. Σd is the rounding error of `mean`: it is
+   * folded back in (the corrected two-pass algorithm of Chan, Golub & LeVeque 1983) so that the
+   * values are summarised about their exact mean.
+   */
+  private static aboutMean(n: number, mean: number, s: readonly number[], lo: number, hi: number): Moments {
+    const [s1, s2, s3, s4] = s as [number, number, number, number];
+    const c = s1 / n;
+    const m = new Moments();
+    m.n = n;
+    m.mu = mean + c;
+    m.m2 = s2 - s1 * c;
+    m.m3 = s3 - 3 * c * s2 + 2 * c * c * s1;
+    m.m4 = s4 - 4 * c * s3 + 6 * c * c * s2 - 3 * c * c * c * s1;
+    m.lo = lo;
+    m.hi = hi;
+    return m;
   }
 
   /** Fold another summary into this one, as if its values had been pushed here. */

@@ -104,3 +104,46 @@ describe('edge cases', () => {
     expect(Moments.of(Float32Array.from(DATA)).variance).toBeCloseTo(4, 14);
   });
 });
+
+describe('weighted values', () => {
+  it('give the moments of the values repeated as many times as their counts', () => {
+    // DATA as (value, count) pairs, out of order and with a value of count 0 that must not count.
+    const m = Moments.weighted([9, 4, 2, 100, 5, 7], [1, 3, 1, 0, 2, 1]);
+    expect(m.count).toBe(8);
+    expect(m.mean, 'mean').toBe(5);
+    expect(m.sumSquaredDeviations, 'M2').toBe(32);
+    expect(m.skewness, 'skewness').toBeCloseTo(0.65625, 14);
+    expect(m.excessKurtosis, 'excess kurtosis').toBeCloseTo(-0.21875, 14);
+    expect([m.min, m.max]).toEqual([2, 9]);
+  });
+
+  it('keep the variance of values offset by 1e9, exactly here', () => {
+    const m = Moments.weighted([1e9 + 2, 1e9 + 4, 1e9 + 5, 1e9 + 7, 1e9 + 9], [1, 3, 2, 1, 1]);
+    expect(m.mean).toBe(1e9 + 5);
+    expect(m.variance).toBe(4);
+    expect(m.skewness).toBeCloseTo(0.65625, 14);
+  });
+
+  it('count in the billions without losing the mean (each count × value is exact)', () => {
+    const c = 2 ** 40;
+    const m = Moments.weighted([0.1, 0.3], [c, c]);
+    expect(m.count).toBe(2 * c);
+    expect(m.mean).toBe((0.1 + 0.3) / 2);
+    expect(m.variance).toBeCloseTo(0.01, 15);
+  });
+
+  it('summarise nothing as an empty summary, and merge like one', () => {
+    const e = Moments.weighted([1, 2], [0, 0]);
+    expect(e.count).toBe(0);
+    expect(e.mean).toBeNaN();
+    expect(Moments.of(DATA).merge(e).variance).toBeCloseTo(4, 14);
+    expect(Moments.weighted([], []).min).toBeNaN();
+  });
+
+  it('order -0 below +0 (IEEE 754 minimum and maximum), as merging does', () => {
+    const m = Moments.weighted([0, -0], [1, 1]);
+    expect(Object.is(m.min, -0) && Object.is(m.max, 0)).toBe(true);
+    const merged = Moments.of([0]).merge(Moments.of([-0]));
+    expect(Object.is(merged.min, -0) && Object.is(merged.max, 0)).toBe(true);
+  });
+});
