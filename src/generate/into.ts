@@ -1,9 +1,8 @@
-import { link, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errnoText, existsError, InitWeightsError } from '../errors.js';
 import type { ManifestFile } from '../formats/directory/manifest.js';
 import type { FormatDef, SplitPart, WriteContext } from '../formats/types.js';
-import { registerTemp, tempPathFor, unregisterTemp } from '../io/cleanup.js';
 import { FileSink } from '../io/sink.js';
 import type { TensorSpec } from '../weights-spec/types.js';
 import { makeDir } from './commit.js';
@@ -13,6 +12,7 @@ import { staleOwnFiles } from './owned.js';
 import { MANIFEST, type PlannedPaths } from './paths.js';
 import type { OutputPlan } from './plan.js';
 import { isShardManifest, manifestsAgree } from './shard.js';
+import { Staging } from './staging.js';
 import { kindOf } from './target.js';
 
 /*
@@ -46,13 +46,6 @@ export async function sameMade(path: string, file: MadeFile): Promise<boolean> {
   }
 }
 
-interface Staged {
-  readonly temp: string;
-  readonly final: string;
-  /** Nothing was there when compared and force is off: commit only if that is still so. */
-  readonly exclusive: boolean;
-}
-
 /** Outcome of writing into a directory: the manifest entries, and whether any file changed. */
 export interface IntoResult {
   readonly files: ManifestFile[];
@@ -82,15 +75,19 @@ export interface IntoOptions {
 export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: WriteContext, how: IntoOptions): Promise<IntoResult> {
   const { force, warn } = how;
   const dir = paths.target;
-  const staged: Staged[] = [];
-  const stage = async (rel: string, fresh: boolean): Promise<FileSink> => {
+  const parts = how.only ?? paths.parts;
+  let made: MadeFile[] = [];
+  // Files by index: the parts, then the made files (an index, the manifest: at most MADE_MAX).
+  const staging = new Staging(parts.length + MADE_MAX, (i) => join(dir, i < parts.length ? parts[i]!.path : made[i - parts.length]!.path));
+  // Parent directories already made: one mkdir per folder, not one per file.
+  const dirs = new Set<string>();
+  const stage = async (index: number, fresh: boolean): Promise<FileSink> => {
     how.ready();
-    const final = join(dir, rel);
-    await makeDir(dirname(final), dirname(final), true);
-    const temp = tempPathFor(final);
-    registerTemp(temp);
-    staged.push({ temp, final, exclusive: fresh && !force });
-    return FileSink.create(temp, { direct: true, display: final });
+    const final = staging.finalOf(index);
+    const parent = dirname(final);
+    if (!dirs.has(parent)) await makeDir(parent, parent, true);
+    dirs.add(parent);
+    return FileSink.create(staging.stage(index, fresh && !force), { direct: true, display: final });
   };
   const existing = async (rel: string): Promise<boolean> => {
     const kind = await kindOf(join(dir, rel));
@@ -99,79 +96,55 @@ export async function writeInto(paths: PlannedPaths, plan: OutputPlan, ctx: Writ
     return true;
   };
   try {
+    let next = 0;
     const files = await emitParts(how.only !== undefined ? { ...paths, parts: how.only } : paths, plan, ctx, async (part) => {
+      const index = next++;
       const there = await existing(part.path);
       if (there) {
         const same = await sameBytes(join(dir, part.path), plan.format, part.tensors, ctx);
         if (same !== undefined) return same;
         if (!force) throw existsError(join(dir, part.path));
       }
-      return stage(part.path, !there);
+      return stage(index, !there);
     });
-    const made = how.made?.(files) ?? madeFiles(plan, ctx, files);
-    // An unchanged manifest lists just the planned files: nothing of the old run is stale, and
-    // the old manifest (~50 MB at 100k files) need not be read again to find out.
-    let sameManifest = false;
+    made = how.made?.(files) ?? madeFiles(plan, ctx, files);
+    if (made.length > MADE_MAX) throw new Error(`internal: ${made.length} made files`);
+    // What is there of the made files, compared in step (each stops at its first difference).
+    const found: { there: boolean; same: boolean }[] = [];
     for (const f of made) {
       const there = await existing(f.path);
-      const same = there && (await sameMade(join(dir, f.path), f));
-      if (same && f.path === MANIFEST) sameManifest = true;
+      found.push({ there, same: there && (await sameMade(join(dir, f.path), f)) });
+    }
+    // An unchanged manifest lists just the planned files: nothing of the old run is stale, and
+    // the old manifest (~50 MB at 100k files) need not be read again to find out. It is read
+    // before the new one is made: the two at once (and the new one's garbage) set the peak.
+    const sameManifest = made.some((f, j) => f.path === MANIFEST && found[j]!.same);
+    const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path), MANIFEST]);
+    const stale = force && how.sweep !== false && !sameManifest ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };
+    for (const [j, f] of made.entries()) {
+      const { there, same } = found[j]!;
       if (there && !same) {
         // Whole manifests are read and parsed only when a sharded run's manifest is in play.
         if (f.path === MANIFEST && (f.shard === true || !force)) {
-          const found = await readFile(join(dir, f.path));
+          const old = await readFile(join(dir, f.path));
           const want = madeBytes(f);
-          if (f.shard === true && manifestsAgree(found, want)) continue;
+          if (f.shard === true && manifestsAgree(old, want)) continue;
           // A sharded run's manifest of this same output gains its sha256s without force.
-          if (!force && !(isShardManifest(found) && manifestsAgree(found, want))) throw existsError(join(dir, f.path));
+          if (!force && !(isShardManifest(old) && manifestsAgree(old, want))) throw existsError(join(dir, f.path));
         } else if (!force) throw existsError(join(dir, f.path));
       } else if (there) continue;
-      await writeMade(await stage(f.path, !there), f);
+      await writeMade(await stage(parts.length + j, !there), f);
     }
-    const planned = new Set([...paths.parts.map((p) => p.path), ...made.map((f) => f.path), MANIFEST]);
-    const stale = force && how.sweep !== false && !sameManifest ? await staleOwnFiles(dir, planned) : { ours: [], changed: [], unproven: [] };
-    const wrote = staged.length;
-    for (const s of staged) await commitStaged(s);
+    const wrote = staging.count;
+    await staging.commit();
     for (const rel of stale.ours) await rm(join(dir, rel)).catch((err: unknown) => warn(`could not remove ${join(dir, rel)}, left by an earlier run (${errnoText(err)}); remove it by hand`));
     for (const rel of stale.changed) warn(`left ${join(dir, rel)} alone: an earlier run wrote it, but its bytes have changed since`);
     for (const rel of stale.unproven) warn(`left ${join(dir, rel)} alone: an earlier sharded run listed it without a sha256, so it cannot be told from a file of yours; remove it by hand if it is not`);
     return { files, changed: wrote > 0 || stale.ours.length > 0 };
   } finally {
-    for (const s of staged) {
-      await rm(s.temp, { force: true }).catch(() => undefined);
-      unregisterTemp(s.temp);
-    }
+    await staging.discard();
   }
 }
 
-/**
- * Move a staged file into place. An exclusive one is hard-linked (link(2) fails with EEXIST when
- * another run, a concurrent shard or anyone, made the file meanwhile) and its temp removed; where
- * the file system has no hard links it is renamed.
- */
-async function commitStaged(s: Staged): Promise<void> {
-  try {
-    if (s.exclusive && (await linkedInto(s))) return;
-    await rename(s.temp, s.final);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(s.final);
-    throw new InitWeightsError('E_IO', `cannot finish ${s.final}: ${errnoText(err)}`, { cause: err, detail: { path: s.final } });
-  }
-  unregisterTemp(s.temp);
-}
-
-/** Link the temp to the final path; false when hard links are not supported there. */
-async function linkedInto(s: Staged): Promise<boolean> {
-  try {
-    await link(s.temp, s.final);
-  } catch (err) {
-    if (NO_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) return false;
-    throw err;
-  }
-  await rm(s.temp, { force: true });
-  unregisterTemp(s.temp);
-  return true;
-}
-
-/** link(2) errors that mean "no hard links here" (FAT, some network and FUSE file systems). */
-const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+/** Most files written after the parts (madeFiles: an index and the manifest). */
+const MADE_MAX = 2;

@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path';
  * is found by its name (which carries the PID) and removed by the next run into the same place.
  */
 const temps = new Set<string>();
+/** Removers of temps too many to list one by one (a run staging 100k files derives their names). */
+const removers = new Set<() => void>();
 
 export function registerTemp(path: string): void {
   temps.add(path);
@@ -18,8 +20,25 @@ export function unregisterTemp(path: string): void {
   temps.delete(path);
 }
 
+/**
+ * Register a synchronous remover of temps the caller tracks itself (names it can derive, one
+ * byte of state per file, instead of 100k strings here); the returned function unregisters it.
+ */
+export function registerTempRemover(remove: () => void): () => void {
+  removers.add(remove);
+  return () => removers.delete(remove);
+}
+
 /** Remove every registered temp path now (for signal handlers). */
 export function removeAllTempsSync(): void {
+  for (const remove of removers) {
+    try {
+      remove();
+    } catch {
+      // Best effort: the process is exiting.
+    }
+  }
+  removers.clear();
   for (const p of temps) {
     try {
       rmSync(p, { recursive: true, force: true });
@@ -54,9 +73,13 @@ function tempName(base: string, pid: number, hex: string): string {
 
 const TEMP_NAME = /^\..*\.(\d{1,10})\.([0-9a-f]{8})\.tmp$/s;
 
-/** A name for a temp file or directory beside `target`: hidden, unique, carrying this process's PID. */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), tempName(basename(target), process.pid, randomBytes(4).toString('hex')));
+/**
+ * A name for a temp file or directory beside `target`: hidden, unique, carrying this process's PID.
+ * `tag` (32 bits) replaces the random part: a run derives its temps' names as (run tag + file index).
+ */
+export function tempPathFor(target: string, tag?: number): string {
+  const hex = tag === undefined ? randomBytes(4).toString('hex') : (tag >>> 0).toString(16).padStart(8, '0');
+  return join(dirname(target), tempName(basename(target), process.pid, hex));
 }
 
 /** Whether a process with this PID exists (EPERM: it does, and belongs to someone else). */
