@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { listManifest } from '../../src/formats/directory/reader.js';
-import { ManifestNotJson, scanManifest } from '../../src/formats/directory/manifest-scan.js';
+import { ManifestNotJson, scanManifest, type ManifestEntry } from '../../src/formats/directory/manifest-scan.js';
+import { ManifestStream } from '../../src/formats/directory/manifest-stream.js';
+import { jsonTextMutations } from '../fuzz/mutate.js';
 
 /** What a scan gives: the value, and each files entry's path and bytes read where they lie. */
 function scan(text: string): { value: unknown; files: unknown[] | undefined } {
   const m = scanManifest(Buffer.from(text));
-  return { value: m.value, files: m.files === undefined ? undefined : [...m.files()].map((e) => [e.get('path'), e.get('bytes')]) };
+  return { value: m.value, files: m.files === undefined ? undefined : Array.from(m.files(), (e) => [e.get('path'), e.get('bytes')]) };
 }
 
 describe('a manifest scanned without its tree', () => {
@@ -66,5 +68,91 @@ describe("a directory's file list from its manifest", () => {
     const bad = listManifest(Buffer.from('{"files": [{"path": "a.npy"}, {"tensor": "b"}, {"path": "c.npy"}]}'), 'm').files;
     expect([bad.paths, bad.problem]).toEqual([['a.npy'], 'a file entry has no path']);
     expect(() => listManifest(Buffer.from('{"files": [}'), 'd/manifest.json')).toThrow('d/manifest.json: not valid JSON');
+  });
+});
+
+/** What gen --force takes from a manifest: the last `tool` if a string, and the last `files` list's entries. */
+type Taken = 'not JSON' | 'not an object' | { tool: string | undefined; files: unknown[] | undefined };
+const taken = (e: ManifestEntry): unknown[] => [e.get('path'), e.get('bytes'), e.get('sha256')];
+
+/** The reference: scanManifest over the whole text. */
+function takenWhole(text: string): Taken {
+  const first = text.replace(/^[ \t\n\r]+/, '')[0];
+  if (first !== undefined && first !== '{') return 'not an object'; // neither reader goes on
+  try {
+    const m = scanManifest(Buffer.from(text));
+    const tool = (m.value as { tool?: unknown }).tool;
+    return { tool: typeof tool === 'string' ? tool : undefined, files: m.files === undefined ? undefined : Array.from(m.files(), taken) };
+  } catch (err) {
+    if (err instanceof ManifestNotJson) return 'not JSON';
+    throw err;
+  }
+}
+
+/** The same through ManifestStream, written in pieces of the given sizes (each overwritten after it is written). */
+function takenStreamed(text: string, sizes: readonly number[]): Taken {
+  let files: unknown[] = [];
+  const scan = new ManifestStream({ files: () => (files = []), entry: (e) => files.push(taken(e)) });
+  const b = Buffer.from(text);
+  try {
+    for (let at = 0, k = 0; at < b.length; k++) {
+      const piece = Buffer.from(b.subarray(at, at + sizes[k % sizes.length]!));
+      scan.write(piece);
+      piece.fill(0x7b); // the caller reuses its buffer: nothing kept may point into it
+      at += piece.length;
+    }
+    const m = scan.end();
+    return m.object ? { tool: m.tool, files: m.files ? files : undefined } : 'not an object';
+  } catch (err) {
+    if (err instanceof ManifestNotJson) return 'not JSON';
+    throw err;
+  }
+}
+
+const PIECES = [[1], [2, 3], [7], [64, 1, 5], [1 << 20]];
+const SAMPLE = JSON.stringify(
+  {
+    tool: 'other',
+    seed: -0.5e-3,
+    spec: { tensors: [{ name: 'a\u00e9"\\', shape: [2, 3], ok: [true, false, null] }], tool: 'x', files: [] },
+    files: [{ path: 'a.npy', bytes: 136, sha256: 'ab', tensor: 'é' }, { path: 'b.npy', bytes: 1e3 }, 3, { p: [{}] }],
+  },
+  null,
+  1,
+).replace(/\n}$/, ',\n "\\u0074ool": "init-weights"\n}'); // the last tool, its key escaped
+
+describe('a manifest scanned as it is read (ManifestStream)', () => {
+  it('takes what scanManifest takes from the whole text, in pieces of any size', () => {
+    const texts = [
+      SAMPLE,
+      '{"tool": "init-weights", "files": [{"path": "a.npy"}], "files": [{"path": "b.npy", "bytes": 12}]}',
+      '{"files": [{"path": "a.npy"}], "files": 3, "tool": 7}',
+      '{"tool": "init-weights", "tool": {"a": 1}, "files": []}',
+      '{"files": [{"p\\u0061th": "a.npy", "path": "b.npy", "bytes": 1, "bytes": 2}]}',
+      '{"__proto__": {"tool": "x"}, "tool": "y"}',
+      ' {} ',
+      ...['', '{', '{"files": [{"path": "a.npy",}]}', '{"a": 1} x', '{"a": "x\ny"}', '{"files": [1 2]}', '\ufeff{}', '{"a": 01}', '{"a": 1', '{"a": tru}', '{"a": 1.}', '{"a" 1}'],
+    ];
+    for (const text of texts) for (const sizes of PIECES) expect(takenStreamed(text, sizes), `${text} in ${sizes.join(',')}`).toEqual(takenWhole(text));
+    expect(takenWhole(SAMPLE)).toEqual({ tool: 'init-weights', files: [['a.npy', 136, 'ab'], ['b.npy', 1000, undefined], [undefined, undefined, undefined], [undefined, undefined, undefined]] });
+  });
+
+  it('agrees with scanManifest on 3000 seeded mutations of a manifest, whatever the pieces', () => {
+    const mutations = jsonTextMutations(SAMPLE, 3000, 9);
+    const outcomes = new Set<string>();
+    for (const [i, text] of mutations.entries()) {
+      const want = takenWhole(text);
+      outcomes.add(typeof want === 'string' ? want : 'taken');
+      expect(takenStreamed(text, PIECES[i % PIECES.length]!), text).toEqual(want);
+    }
+    expect([outcomes.has('not JSON'), outcomes.has('taken')]).toEqual([true, true]);
+  });
+
+  it('takes a token longer than many pieces (a 3 MB string, a 1 MB entry) whole, and does not recurse on depth', () => {
+    const long = JSON.stringify({ tool: 'init-weights', note: 'x'.repeat(3 << 20), files: [{ path: 'a.npy', bytes: 1, pad: 'y'.repeat(1 << 20) }] });
+    expect(takenStreamed(long, [4096])).toEqual({ tool: 'init-weights', files: [['a.npy', 1, undefined]] });
+    const deep = `{"spec": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "tool": "init-weights"}`;
+    expect(takenStreamed(deep, [1000])).toEqual({ tool: 'init-weights', files: undefined });
+    expect(takenStreamed(`{"files": ${'['.repeat(100_000)}}`, [1000])).toBe('not JSON');
   });
 });
