@@ -16,12 +16,13 @@
 // are large and loaded only by the formats that need them.
 
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
 const OUT = join(DIST, 'bundle');
+const { version } = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8'));
 
 /** commander's child_process, required on first use instead of at start-up. */
 const lazyChildProcess = {
@@ -50,6 +51,8 @@ await build({
   target: 'node20',
   external: ['apache-arrow', 'h5wasm'],
   plugins: [lazyChildProcess],
+  // version.ts takes it from here: no package.json to find and parse at start-up.
+  define: { __INIT_WEIGHTS_VERSION__: JSON.stringify(version) },
   // CommonJS inside an ES module bundle (commander) requires node's builtins through this.
   banner: { js: "import { createRequire as __iwCreateRequire } from 'node:module'; const require = __iwCreateRequire(import.meta.url);" },
   logLevel: 'warning',
