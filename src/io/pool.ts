@@ -18,6 +18,17 @@ interface LocalChunk {
   readonly offset?: number;
 }
 
+/** Chunks each worker is given ahead: it starts the next as soon as it returns one. */
+const PER_WORKER = 2;
+
+/** A chunk of the queue: drawn here, or coming from a worker. */
+interface Entry extends LocalChunk {
+  drawn?: Buffer;
+  coming?: Promise<Buffer>;
+  /** Set once `coming` has settled. */
+  arrived?: boolean;
+}
+
 /** Draw a LocalChunk on this thread: into its slot, or as tensorChunks would (ring or fresh buffer). */
 function drawLocal(tensor: TensorSpec, c: LocalChunk, ring: BufferRing | undefined): Buffer {
   if (c.shared === undefined) return encodeBlocks(tensor, c.first, c.blocks, ring);
@@ -29,6 +40,8 @@ function drawLocal(tensor: TensorSpec, c: LocalChunk, ring: BufferRing | undefin
 interface Pending {
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
+  /** The worker drawing it (its index in `workers`). */
+  worker: number;
   /** Where a shared job's bytes are. */
   shared?: SharedArrayBuffer;
   offset?: number;
@@ -37,8 +50,8 @@ interface Pending {
 /**
  * Worker threads that generate blocks in parallel, with the main thread as one more. Chunks come
  * back in order, so the bytes are the same as on one thread (each block's values depend only on its
- * own seed). At most one chunk per thread and two more are in flight, so memory stays flat. Until
- * the workers are ready, the main thread draws all the chunks itself.
+ * own seed). At most PER_WORKER chunks per worker and two more are in flight, so memory stays
+ * flat. Until the workers are ready, the main thread draws all the chunks itself.
  *
  * For consumers that free a chunk by the time the one after next is asked for (the contract of
  * BufferRing), workers write into slots of one SharedArrayBuffer that are used in turn: no buffer
@@ -47,7 +60,8 @@ interface Pending {
 export class BlockPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  private nextWorker = 0;
+  /** Chunks each worker has been given and not returned. */
+  private readonly busy: number[];
   private failure: Error | undefined;
   /** Shared chunk slots, grown (never shrunk) to the largest chunk asked for. */
   private shared: SharedArrayBuffer | undefined;
@@ -59,6 +73,7 @@ export class BlockPool {
   private ready = 0;
 
   private constructor(private readonly workers: Worker[]) {
+    this.busy = workers.map(() => 0);
     for (const w of workers) {
       w.on('message', (m: BlockReply) => {
         if (m.ready === true) {
@@ -68,6 +83,7 @@ export class BlockPool {
         const p = this.pending.get(m.id ?? -1);
         if (p === undefined) return;
         this.pending.delete(m.id!);
+        this.busy[p.worker]!--;
         const memory = m.buffer ?? p.shared;
         if (m.error !== undefined || m.length === undefined || memory === undefined) p.reject(new Error(`generation worker: ${m.error ?? 'no data'}`));
         else p.resolve(Buffer.from(memory, m.buffer !== undefined ? m.offset : p.offset, m.length));
@@ -108,12 +124,19 @@ export class BlockPool {
     this.pending.clear();
   }
 
-  private submit(job: Omit<BlockJob, 'id'>): Promise<Buffer> {
+  /**
+   * Give the job to the least busy worker that has fewer than PER_WORKER chunks, or return
+   * undefined when every worker has that many.
+   */
+  private submit(job: Omit<BlockJob, 'id'>): Promise<Buffer> | undefined {
+    let worker = 0;
+    for (let w = 1; w < this.busy.length; w++) if (this.busy[w]! < this.busy[worker]!) worker = w;
+    if (this.busy[worker]! >= PER_WORKER) return undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
-    const promise = new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject, ...(job.shared !== undefined ? { shared: job.shared, offset: job.offset ?? 0 } : {}) }));
-    worker.postMessage({ id, ...job } satisfies BlockJob);
+    this.busy[worker]!++;
+    const promise = new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject, worker, ...(job.shared !== undefined ? { shared: job.shared, offset: job.offset ?? 0 } : {}) }));
+    this.workers[worker]!.postMessage({ id, ...job } satisfies BlockJob);
     return promise;
   }
 
@@ -145,8 +168,9 @@ export class BlockPool {
       yield* tensorChunks(tensor, chunkBlocks, ring);
       return;
     }
-    // A chunk queued for each thread and two more: more adds memory (a slot per chunk), not speed.
-    const window = this.workers.length + 3;
+    // The chunks in the workers' hands and two more for the main thread: more adds memory (a slot
+    // per chunk), not speed.
+    const window = this.workers.length * PER_WORKER + 2;
     // Chunk j goes to slot j % slots, counting on from the tensors before. When chunk m is asked for,
     // chunks up to m - 2 are free and chunks up to m + window - 1 get submitted: slot reuse is safe
     // with slots >= window + 1 (and slotBytes fixed while chunks of it are in use: see sharedSlots).
@@ -162,33 +186,43 @@ export class BlockPool {
       yield encodeBlocks(tensor, next, blocks, ring);
       next += blocks;
     }
-    // The main thread is one of the threads: it draws every `threads`-th chunk itself when the
-    // consumer asks for it, into its slot, while the workers draw the rest. On 2 cores, one worker
-    // and the main thread measured faster than two workers and an idle main thread (one start-up
-    // less, ~0.1 s of CPU, and one thread fewer competing with the file writes).
-    const threads = this.workers.length + 1;
-    const queue: (Promise<Buffer> | LocalChunk)[] = [];
-    let turn = 0;
+    // The main thread is one of the threads, drawing whatever chunk no worker has taken yet when it
+    // would otherwise wait: each worker keeps PER_WORKER chunks in hand, and the main thread draws
+    // the head of the queue if no worker has it, else (while the head's worker is still at it) the
+    // earliest chunk none has. So the split follows the main thread's other work: a safetensors
+    // directory run also hashes every byte for its manifest (~1.5 s of 1.9 GB), and a fixed share
+    // (every other chunk on 2 threads) left the worker idle behind it. Which thread draws a chunk
+    // never changes its bytes.
+    const queue: Entry[] = [];
     const refill = (): void => {
       while (queue.length < window && next < totalBlocks) {
         const blocks = Math.min(chunkBlocks, totalBlocks - next);
         const where = memory !== undefined ? { shared: memory.shared, offset: (this.slotTurn++ % slots) * memory.slotBytes } : {};
-        if (turn++ % threads === threads - 1) {
-          queue.push({ first: next, blocks, ...where });
-        } else {
-          const p = this.submit({ tensor, first: next, blocks, ...where });
-          p.catch(() => undefined); // awaited in order below; avoid unhandled rejections meanwhile
-          queue.push(p);
-        }
+        queue.push({ first: next, blocks, ...where });
         next += blocks;
       }
+      for (const e of queue) {
+        if (e.drawn !== undefined || e.coming !== undefined) continue;
+        const coming = this.submit({ tensor, first: e.first, blocks: e.blocks, ...(e.shared !== undefined ? { shared: e.shared, offset: e.offset ?? 0 } : {}) });
+        if (coming === undefined) break;
+        e.coming = coming;
+        // Awaited in order below; noted when done, and no unhandled rejection meanwhile.
+        coming.then(() => (e.arrived = true), () => (e.arrived = true));
+      }
     };
-    refill();
-    while (queue.length > 0) {
-      const item = queue.shift()!;
-      const chunk = item instanceof Promise ? await item : drawLocal(tensor, item, ring);
+    while (queue.length > 0 || next < totalBlocks) {
       refill();
-      yield chunk;
+      const head = queue[0]!;
+      if (head.coming === undefined) head.drawn ??= drawLocal(tensor, head, ring);
+      else if (head.arrived !== true) {
+        const spare = queue.find((e) => e.coming === undefined && e.drawn === undefined);
+        if (spare !== undefined) {
+          spare.drawn = drawLocal(tensor, spare, ring);
+          continue;
+        }
+      }
+      queue.shift();
+      yield head.drawn ?? (await head.coming!);
     }
   }
 
