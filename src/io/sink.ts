@@ -123,11 +123,12 @@ export class FileSink implements Sink {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
+    // Hashed while the write in flight runs (on libuv's thread): the two overlap.
+    this.hash?.update(chunk);
     // When write() resolves, every earlier chunk has been written: callers reuse their buffers on
     // that promise (BufferRing), so even a chunk that is only staged waits for the one in flight.
     await this.pending;
     if (this.failed !== undefined) throw this.failed;
-    this.hash?.update(chunk);
     this.bytes += chunk.byteLength;
     // Small pieces (headers, tiny tensors) are copied into one buffer: a spec of 150k small
     // tensors would otherwise cost several awaited write(2) calls per tensor.
