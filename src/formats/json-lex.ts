@@ -97,43 +97,64 @@ function keyEnd(b: Uint8Array, pos: number): number {
   return b[colon] === COLON ? ws(b, colon + 1) : -1;
 }
 
+/** The open containers of a JSON text, one bit per level (object or array): no recursion on depth. */
+export class Nesting {
+  private bits = new Uint32Array(4);
+  /** Containers open. */
+  depth = 0;
+
+  /** Open an object (true) or an array. */
+  push(object: boolean): void {
+    if (this.depth >>> 5 >= this.bits.length) {
+      const grown = new Uint32Array(this.bits.length * 2);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const word = this.depth >>> 5;
+    const bit = 1 << (this.depth & 31);
+    this.bits[word] = object ? this.bits[word]! | bit : this.bits[word]! & ~bit;
+    this.depth++;
+  }
+
+  /** Close the innermost container. */
+  pop(): void {
+    this.depth--;
+  }
+
+  /** Whether the innermost open container is an object. */
+  inObject(): boolean {
+    const d = this.depth - 1;
+    return (this.bits[d >>> 5]! & (1 << (d & 31))) !== 0;
+  }
+}
+
 /**
  * Index just past the JSON value that starts at `pos` (after optional whitespace), or -1 when it
  * is not valid JSON. Nesting is tracked one bit per level (object or array), with no recursion.
  */
 export function skipValue(b: Uint8Array, pos: number): number {
-  let objects = new Uint32Array(4);
-  let depth = 0;
-  const inObject = (): boolean => (objects[(depth - 1) >>> 5]! & (1 << ((depth - 1) & 31))) !== 0;
+  const open = new Nesting();
   pos = ws(b, pos);
   for (;;) {
     // A value starts at pos.
     const c = b[pos];
     if (c === LBRACE || c === LBRACKET) {
-      if (depth >>> 5 >= objects.length) {
-        const grown = new Uint32Array(objects.length * 2);
-        grown.set(objects);
-        objects = grown;
-      }
-      const word = depth >>> 5;
-      const bit = 1 << (depth & 31);
-      objects[word] = c === LBRACE ? objects[word]! | bit : objects[word]! & ~bit;
-      depth++;
+      open.push(c === LBRACE);
       pos = ws(b, pos + 1);
       if (b[pos] !== (c === LBRACE ? RBRACE : RBRACKET)) {
         if (c === LBRACE && (pos = keyEnd(b, pos)) < 0) return -1;
         continue;
       }
       pos++;
-      depth--;
+      open.pop();
     } else if ((pos = scalarEnd(b, pos)) < 0) {
       return -1;
     }
     // After a value: close containers, or take a comma and go on to the next value.
     for (;;) {
-      if (depth === 0) return pos;
+      if (open.depth === 0) return pos;
       pos = ws(b, pos);
-      const obj = inObject();
+      const obj = open.inObject();
       if (b[pos] === COMMA) {
         pos = ws(b, pos + 1);
         if (obj && (pos = keyEnd(b, pos)) < 0) return -1;
@@ -141,7 +162,7 @@ export function skipValue(b: Uint8Array, pos: number): number {
       }
       if (b[pos] !== (obj ? RBRACE : RBRACKET)) return -1;
       pos++;
-      depth--;
+      open.pop();
     }
   }
 }

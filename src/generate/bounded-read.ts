@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Largest spec file read (64 MiB): a million short tensor entries (~55 bytes each) fit. */
 export const MAX_SPEC_BYTES = 64 * 2 ** 20;
@@ -28,8 +28,7 @@ const CHUNK = 1 << 20;
  * errors are thrown as they are (errno errors); `noFollow` refuses a symlink (ELOOP).
  */
 export async function readBounded(path: string, cap: number, options: { noFollow?: boolean } = {}): Promise<BoundedRead> {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow === true ? constants.O_NOFOLLOW : 0);
-  const fh = await open(path, flags);
+  const fh = await openBounded(path, options);
   try {
     const st = await fh.stat();
     if (!st.isFile()) return { problem: 'not a regular file' };
@@ -49,6 +48,36 @@ export async function readBounded(path: string, cap: number, options: { noFollow
       }
     }
     return { bytes: Buffer.from(ab, 0, total), release: () => ab.resize(0) };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Open for reading as readBounded does: non-blocking, and with `noFollow` no symlink. */
+function openBounded(path: string, options: { noFollow?: boolean }): Promise<FileHandle> {
+  return open(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow === true ? constants.O_NOFOLLOW : 0));
+}
+
+/**
+ * readBounded for a reader that takes the file piece by piece (~1 MiB each, one buffer reused:
+ * `take` must copy what it keeps): the same checks and cap, without the whole file in memory.
+ * Returns the problem, or undefined when every piece was taken.
+ */
+export async function readBoundedPieces(path: string, cap: number, take: (piece: Buffer) => void, options: { noFollow?: boolean } = {}): Promise<BoundedReadProblem | undefined> {
+  const fh = await openBounded(path, options);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return 'not a regular file';
+    if (st.size > cap) return 'too large';
+    const piece = Buffer.allocUnsafe(CHUNK);
+    // Bounded by what is read, not by fstat: a file that grows is still cut off at the cap.
+    for (let total = 0; ; ) {
+      const { bytesRead } = await fh.read(piece, 0, CHUNK, null);
+      if (bytesRead === 0) return undefined;
+      total += bytesRead;
+      if (total > cap) return 'too large';
+      take(piece.subarray(0, bytesRead));
+    }
   } finally {
     await fh.close();
   }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMATS } from '../formats/registry.js';
 import { MAX_MANIFEST_BYTES } from '../formats/directory/header.js';
 import { ManifestStream } from '../formats/directory/manifest-stream.js';
+import { readBoundedPieces } from './bounded-read.js';
 import { MANIFEST } from './paths.js';
 
 /*
@@ -32,9 +33,6 @@ export function isOwnName(rel: string): boolean {
   return OWN_ENDINGS.some((e) => rel.endsWith(e));
 }
 
-/** Bytes read from the old manifest at a time. */
-const PIECE = 1 << 20;
-
 /**
  * The files an init-weights manifest lists by relative path, or undefined when there is none (or
  * an entry is malformed). The manifest is read in pieces and scanned as it comes (~50 MB at 100k
@@ -42,44 +40,25 @@ const PIECE = 1 << 20;
  * stale candidates, none at all when a run rewrites the same files.
  */
 async function readManifest(dir: string, planned: ReadonlySet<string>): Promise<Map<string, Listed> | undefined> {
-  let fh;
+  let listed = new Map<string, Listed>();
+  let malformed = false;
+  const scan = new ManifestStream({
+    files: () => {
+      listed = new Map();
+      malformed = false;
+    },
+    entry: (f) => {
+      const [path, bytes, sha256] = [f.get('path'), f.get('bytes'), f.get('sha256')];
+      if (typeof path !== 'string' || typeof bytes !== 'number' || (typeof sha256 !== 'string' && sha256 !== undefined)) malformed = true;
+      else if (!malformed && isOwnName(path) && !planned.has(path)) listed.set(path, { bytes, sha256 });
+    },
+  });
   try {
-    // Non-blocking (a FIFO cannot park a thread), no symlink followed; as readBounded opens it.
-    fh = await open(join(dir, MANIFEST), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return undefined;
-    let listed = new Map<string, Listed>();
-    let malformed = false;
-    const scan = new ManifestStream({
-      files: () => {
-        listed = new Map();
-        malformed = false;
-      },
-      entry: (f) => {
-        const [path, bytes, sha256] = [f.get('path'), f.get('bytes'), f.get('sha256')];
-        if (typeof path !== 'string' || typeof bytes !== 'number' || (typeof sha256 !== 'string' && sha256 !== undefined)) malformed = true;
-        else if (!malformed && isOwnName(path) && !planned.has(path)) listed.set(path, { bytes, sha256 });
-      },
-    });
-    const piece = Buffer.allocUnsafe(PIECE);
-    // Bounded by what is read, not by fstat: a file that grows is still cut off at the cap.
-    for (let total = 0; ; ) {
-      const { bytesRead } = await fh.read(piece, 0, PIECE, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > MAX_MANIFEST_BYTES) return undefined;
-      scan.write(piece.subarray(0, bytesRead));
-    }
+    if ((await readBoundedPieces(join(dir, MANIFEST), MAX_MANIFEST_BYTES, (piece) => scan.write(piece), { noFollow: true })) !== undefined) return undefined;
     const m = scan.end();
     return m.tool === 'init-weights' && m.files && !malformed ? listed : undefined;
   } catch {
-    return undefined; // not JSON (ManifestNotJson), or unreadable: not a manifest of ours
-  } finally {
-    await fh.close();
+    return undefined; // missing, unreadable, or not JSON (ManifestNotJson): not a manifest of ours
   }
 }
 

@@ -52,31 +52,29 @@ export class Staging {
 
   /** Move every staged file into place, in index order. */
   async commit(): Promise<void> {
-    for (let i = 0; this.pending > 0 && i < this.state.length; i++) {
-      const s = this.state[i];
-      if (s === NONE) continue;
-      await commitStaged(this.temp(i), this.finalOf(i), s === EXCLUSIVE);
-      this.state[i] = NONE;
-      this.pending--;
-    }
+    for (const [i, state] of this.outstanding()) await commitStaged(this.temp(i), this.finalOf(i), state === EXCLUSIVE);
   }
 
   /** Remove the temps not committed (after a failure: nothing was moved, or the commit stopped), and stop tracking them. */
   async discard(): Promise<void> {
-    for (let i = 0; this.pending > 0 && i < this.state.length; i++) {
-      if (this.state[i] === NONE) continue;
-      await rm(this.temp(i), { force: true }).catch(() => undefined);
-      this.state[i] = NONE;
-      this.pending--;
-    }
+    for (const [i] of this.outstanding()) await rm(this.temp(i), { force: true }).catch(() => undefined);
     this.unregister();
   }
 
   /** For a signal handler: remove the temps not committed, now. */
   private removeSync(): void {
+    for (const [i] of this.outstanding()) rmSync(this.temp(i), { force: true });
+  }
+
+  /**
+   * Each file staged and not yet committed or removed, in index order, with its state; it is done
+   * with once the loop's body for it has run through (a body that throws leaves it outstanding).
+   */
+  private *outstanding(): Generator<[number, number]> {
     for (let i = 0; this.pending > 0 && i < this.state.length; i++) {
-      if (this.state[i] === NONE) continue;
-      rmSync(this.temp(i), { force: true });
+      const state = this.state[i]!;
+      if (state === NONE) continue;
+      yield [i, state];
       this.state[i] = NONE;
       this.pending--;
     }

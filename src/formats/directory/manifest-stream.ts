@@ -1,4 +1,4 @@
-import { COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, skipValue, stringEnd, ws } from '../json-lex.js';
+import { COLON, COMMA, LBRACE, LBRACKET, Nesting, QUOTE, RBRACE, RBRACKET, skipValue, stringEnd, ws } from '../json-lex.js';
 import { ManifestEntry, ManifestNotJson } from './manifest-scan.js';
 
 /*
@@ -38,8 +38,7 @@ type At = (typeof At)[keyof typeof At];
  */
 export class ManifestStream {
   private at: At = At.Value;
-  private depth = 0;
-  private objects = new Uint32Array(4);
+  private readonly nesting = new Nesting();
   /** The last top-level key read, decoded. */
   private key = '';
   /** Inside the top-level `files` list (depth 2): each value is an entry. */
@@ -177,25 +176,20 @@ export class ManifestStream {
   }
 
   private inObject(): boolean {
-    const d = this.depth - 1;
-    return (this.objects[d >>> 5]! & (1 << (d & 31))) !== 0;
+    return this.nesting.inObject();
+  }
+
+  private get depth(): number {
+    return this.nesting.depth;
   }
 
   private open(object: boolean): void {
-    if (this.depth >>> 5 >= this.objects.length) {
-      const grown = new Uint32Array(this.objects.length * 2);
-      grown.set(this.objects);
-      this.objects = grown;
-    }
-    const word = this.depth >>> 5;
-    const bit = 1 << (this.depth & 31);
-    this.objects[word] = object ? this.objects[word]! | bit : this.objects[word]! & ~bit;
-    this.depth++;
+    this.nesting.push(object);
     this.at = object ? At.KeyOrClose : At.ValueOrClose;
   }
 
   private close(): void {
-    this.depth--;
+    this.nesting.pop();
     if (this.depth === 1) this.inFiles = false;
     this.at = this.depth === 0 ? At.Done : At.After;
   }
