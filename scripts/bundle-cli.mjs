@@ -2,7 +2,8 @@
 // Bundle the CLI for start-up speed: after `tsc` has written dist/, this joins dist/cli/run.js and
 // the generation worker (dist/io/worker.js) with the modules they import into a few files in
 // dist/bundle/ (run.js, worker.js and shared chunks; commands and formats stay in chunks loaded on
-// demand, as dynamic imports are). bin/init-weights.js runs dist/bundle/run.js.
+// demand, as dynamic imports are), and dist/bundle/quick.js, which answers `--help` and `--version`
+// from the texts run.js prints, rendered here. bin/init-weights.js runs quick.js, then run.js.
 //
 // Why: Node 20 resolves, reads and links each ES module on its own; a plain `gen` run loaded ~170
 // of them, ~0.1-0.2 s of CPU before the first value was drawn (cpu profile: resolution, file
@@ -16,9 +17,10 @@
 // are large and loaded only by the formats that need them.
 
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
 const OUT = join(DIST, 'bundle');
@@ -55,5 +57,31 @@ await build({
   define: { __INIT_WEIGHTS_VERSION__: JSON.stringify(version) },
   // CommonJS inside an ES module bundle (commander) requires node's builtins through this.
   banner: { js: "import { createRequire as __iwCreateRequire } from 'node:module'; const require = __iwCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+/**
+ * What the bundled CLI prints for `args`. Its stdout is a pipe here, so help is wrapped at
+ * HELP_WIDTH columns (src/cli/process-io.ts), as it is off a terminal and on any terminal as wide.
+ */
+function printed(args) {
+  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(join(OUT, 'run.js')).href)}); await main();`;
+  // argv[1] stands in for the script, as main() reads the arguments from argv[2] on.
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, 'init-weights', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 || r.stderr !== '' || r.stdout === '') throw new Error(`bundle-cli: \`init-weights ${args.join(' ')}\` failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+// `--help` and `--version` without the parser (src/cli/quick.ts): its own small file, with the
+// program's texts written in.
+await build({
+  entryPoints: { quick: join(DIST, 'cli', 'quick.js') },
+  entryNames: '[name]',
+  outdir: OUT,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  define: { __INIT_WEIGHTS_HELP__: JSON.stringify(printed(['--help'])), __INIT_WEIGHTS_VERSION_TEXT__: JSON.stringify(printed(['--version'])) },
   logLevel: 'warning',
 });

@@ -51,3 +51,15 @@ export function maybeTerminal(fd: number): boolean {
     return false;
   }
 }
+
+/**
+ * Help is wrapped at the terminal's width, but never wider than this (and at this width off a
+ * terminal): lines past 80 columns read poorly, and one width everywhere lets `--help` be printed
+ * from text rendered at build time (quick.ts).
+ */
+export const HELP_WIDTH = 80;
+
+/** The width help is wrapped at, for a terminal of `columns` (undefined: not a terminal). */
+export function helpWidth(columns: number | undefined): number {
+  return columns === undefined || columns <= 0 ? HELP_WIDTH : Math.min(columns, HELP_WIDTH);
+}

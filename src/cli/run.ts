@@ -2,7 +2,7 @@ import { CommanderError } from './commander.js';
 import { InitWeightsError } from '../errors.js';
 import { flagOf } from './flags.js';
 import { processIO, type CliIO } from './io.js';
-import { lazyProcessIO, maybeTerminal, writeStdoutSync } from './process-io.js';
+import { helpWidth, lazyProcessIO, maybeTerminal, writeStdoutSync } from './process-io.js';
 import { buildProgram } from './program.js';
 
 /*
@@ -54,8 +54,8 @@ export async function run(
   const defaults = program.configureOutput();
   const output = {
     writeOut,
-    // Commander asks process.stdout for a terminal's width, creating the stream; off a terminal it uses 80.
-    getOutHelpWidth: () => (maybeTerminal(1) ? defaults.getOutHelpWidth!() : 80),
+    // Commander asks process.stdout for a terminal's width, creating the stream: only on one.
+    getOutHelpWidth: () => helpWidth(maybeTerminal(1) ? defaults.getOutHelpWidth!() : undefined),
     // Only styled help has colours to strip, and ours has none: off the terminal, the answer changes nothing.
     getOutHasColors: () => (maybeTerminal(1) ? defaults.getOutHasColors?.() ?? false : false),
     writeErr: (s: string) => io.stderr.write(s),
