@@ -3,7 +3,7 @@
 // the generation worker (dist/io/worker.js) with the modules they import into a few files in
 // dist/bundle/ (run.js, worker.js and shared chunks; commands and formats stay in chunks loaded on
 // demand, as dynamic imports are), and dist/bundle/quick.js, which answers `--help` and `--version`
-// from the texts run.js prints, rendered here. bin/init-weights.js runs quick.js, then run.js.
+// (and each command's help) from the texts run.js prints, rendered here. bin/init-weights.js runs quick.js, then run.js.
 //
 // Why: Node 20 resolves, reads and links each ES module on its own; a plain `gen` run loaded ~170
 // of them, ~0.1-0.2 s of CPU before the first value was drawn (cpu profile: resolution, file
@@ -72,8 +72,10 @@ function printed(args) {
   return r.stdout;
 }
 
-// `--help` and `--version` without the parser (src/cli/quick.ts): its own small file, with the
-// program's texts written in.
+// Help and `--version` without the parser (src/cli/quick.ts): its own small file, with the
+// program's texts written in: its own help and each command's.
+const { buildProgram } = await import(pathToFileURL(join(DIST, 'cli', 'program.js')).href);
+const commands = buildProgram(async () => undefined, async () => undefined).commands.map((c) => c.name());
 await build({
   entryPoints: { quick: join(DIST, 'cli', 'quick.js') },
   entryNames: '[name]',
@@ -82,6 +84,6 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  define: { __INIT_WEIGHTS_HELP__: JSON.stringify(printed(['--help'])), __INIT_WEIGHTS_VERSION_TEXT__: JSON.stringify(printed(['--version'])) },
+  define: { __INIT_WEIGHTS_QUICK__: JSON.stringify({ help: Object.fromEntries(['', ...commands].map((c) => [c, printed(c === '' ? ['--help'] : [c, '--help'])])), version: printed(['--version']) }) },
   logLevel: 'warning',
 });

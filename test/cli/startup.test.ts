@@ -64,19 +64,20 @@ describe('start-up: help and version load only the declarations', () => {
     }
   });
 
-  it('the bin answers --help and --version from quick.js alone: the parser is not loaded', () => {
-    for (const args of [['--help'], ['-h'], ['help'], ['--version'], ['-V']]) {
+  it('the bin answers help and --version from quick.js alone: the parser is not loaded', () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['--version'], ['-V'], ['gen', '--help'], ['help', 'inspect'], ['verify', '-h']]) {
       const ours = loaded(args, BIN).filter((u) => u.includes('/dist/'));
       expect(ours.map((u) => u.replace(/^.*\/dist\//, ''))).toEqual(['bundle/quick.js']);
     }
     // Anything else runs the CLI.
-    expect(loaded(['help', 'gen'], BIN).some((u) => u.endsWith('/dist/bundle/run.js'))).toBe(true);
+    expect(loaded(['help', 'help'], BIN).some((u) => u.endsWith('/dist/bundle/run.js'))).toBe(true);
   });
 
   it('the bundled bin loads no child_process or dgram for help (commander requires it lazily)', () => {
     const builtins = tmp.path('log-builtins.mjs');
     writeFileSync(builtins, `process.on('exit', () => process.stderr.write(process.moduleLoadList.join('\\n') + '\\n'));\n`);
-    for (const args of [['--help'], ['gen', '--help']]) {
+    // `help help` is not answered from quick.js's texts: the parser is loaded for it.
+    for (const args of [['--help'], ['gen', '--help'], ['help', 'help']]) {
       const r = bin(args, ['--import', builtins]);
       expect(r.status).toBe(0);
       expect(r.stderr).toContain('NativeModule fs');
@@ -92,7 +93,7 @@ describe('start-up: help and version load only the declarations', () => {
 });
 
 describe('start-up: the bin prints what the program declares, byte for byte', () => {
-  for (const args of [['--help'], ['-h'], ['help'], ['gen', '--help'], ['inspect', '--help'], ['--version'], ['-V'], ['help', 'gen']]) {
+  for (const args of [['--help'], ['-h'], ['help'], ['gen', '--help'], ['gen', '-h'], ['inspect', '--help'], ['verify', '--help'], ['--version'], ['-V'], ['help', 'gen'], ['help', 'help']]) {
     it(`\`${args.join(' ')}\` through the bin equals the in-process run`, async () => {
       const want = await runCli(args);
       const r = bin(args);
