@@ -21,10 +21,14 @@ interface LocalChunk {
 /**
  * Chunks each worker is given ahead: it starts the next as soon as it returns one. A worker learns
  * of new chunks only when the main thread turns its event loop, which is after a chunk it draws or
- * hashes and writes; with 2 in hand the worker sat idle behind those (0.95B Llama on 2 threads: the
- * worker idle 2.3 of 6.6 s), with 3 it is idle ~0.2 s.
+ * hashes and writes. A lone worker (2 threads) shares the work with the main thread most, and with
+ * 2 in hand it sat idle behind those (0.95B Llama: the worker idle 2.3 of 6.6 s); with 3 it is idle
+ * ~0.2 s. With more workers the main thread draws less, and each worker's third chunk would be a
+ * slot of memory more (2 MiB of float64 each).
  */
-const PER_WORKER = 3;
+function perWorker(workers: number): number {
+  return workers === 1 ? 3 : 2;
+}
 
 /** A chunk of the queue: drawn here, or coming from a worker. */
 interface Entry extends LocalChunk {
@@ -55,7 +59,7 @@ interface Pending {
 /**
  * Worker threads that generate blocks in parallel, with the main thread as one more. Chunks come
  * back in order, so the bytes are the same as on one thread (each block's values depend only on its
- * own seed). At most PER_WORKER chunks per worker and two more are in flight, so memory stays
+ * own seed). At most perWorker chunks per worker and three more are in flight, so memory stays
  * flat. Until the workers are ready, the main thread draws all the chunks itself.
  *
  * For consumers that free a chunk by the time the one after next is asked for (the contract of
@@ -130,13 +134,13 @@ export class BlockPool {
   }
 
   /**
-   * Give the job to the least busy worker that has fewer than PER_WORKER chunks, or return
+   * Give the job to the least busy worker that has fewer than perWorker chunks, or return
    * undefined when every worker has that many.
    */
   private submit(job: Omit<BlockJob, 'id'>): Promise<Buffer> | undefined {
     let worker = 0;
     for (let w = 1; w < this.busy.length; w++) if (this.busy[w]! < this.busy[worker]!) worker = w;
-    if (this.busy[worker]! >= PER_WORKER) return undefined;
+    if (this.busy[worker]! >= perWorker(this.workers.length)) return undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     this.busy[worker]!++;
@@ -176,7 +180,7 @@ export class BlockPool {
     // The chunks in the workers' hands and three more for the main thread (two left it idle more
     // often waiting on the head: 0.95B Llama 5.95 -> 5.68 s, mean of 4 alternated runs); more adds
     // memory (a slot per chunk), not speed.
-    const window = this.workers.length * PER_WORKER + 3;
+    const window = this.workers.length * perWorker(this.workers.length) + 3;
     // Chunk j goes to slot j % slots, counting on from the tensors before. When chunk m is asked for,
     // chunks up to m - 2 are free and chunks up to m + window - 1 get submitted: slot reuse is safe
     // with slots >= window + 1 (and slotBytes fixed while chunks of it are in use: see sharedSlots).
@@ -193,7 +197,7 @@ export class BlockPool {
       next += blocks;
     }
     // The main thread is one of the threads, drawing whatever chunk no worker has taken yet when it
-    // would otherwise wait: each worker keeps PER_WORKER chunks in hand, and the main thread draws
+    // would otherwise wait: each worker keeps perWorker chunks in hand, and the main thread draws
     // the head of the queue if no worker has it, else (while the head's worker is still at it) the
     // earliest chunk none has. So the split follows the main thread's other work: a safetensors
     // directory run also hashes every byte for its manifest (~1.5 s of 1.9 GB), and a fixed share
