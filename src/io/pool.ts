@@ -116,11 +116,20 @@ export class BlockPool {
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     // Workers inherit the parent's node flags; drop those that only make sense for a main script.
-    const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print|test)\b|^-[ep]$/.test(a));
+    let execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print|test)\b|^-[ep]$/.test(a));
     // Worker stdio is not piped into process.stdout/stderr (each pipe adds five listeners to them,
     // and 8 workers tripped MaxListenersExceededWarning); a worker's stderr is forwarded instead.
     return new BlockPool(Array.from({ length: threads - 1 }, () => {
-      const w = new Worker(url, { execArgv, stdout: true, stderr: true });
+      let w: Worker;
+      try {
+        w = new Worker(url, { execArgv, stdout: true, stderr: true });
+      } catch (err) {
+        // A worker refuses V8 options (`node --max-old-space-size=4096 init-weights ...`), which
+        // are the whole process's anyway: such a run's workers start without the parent's flags.
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw err;
+        execArgv = [];
+        w = new Worker(url, { execArgv, stdout: true, stderr: true });
+      }
       w.stdout.resume();
       w.stderr.on('data', (d: Buffer) => process.stderr.write(d));
       return w;

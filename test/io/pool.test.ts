@@ -66,3 +66,18 @@ describe('threads beyond the cores', () => {
     }
   });
 });
+
+describe('node options of the parent', () => {
+  it('a V8 option (`node --max-old-space-size=...`) does not stop the workers: same bytes as one thread', () => {
+    const run = (nodeArgs: string[], threads: string, out: string) => {
+      const r = spawnSync(process.execPath, [...nodeArgs, BIN, 'gen', '--shape', '1000000', '--seed', '1', '--threads', threads, '-q', '-o', out],
+        { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, INIT_WEIGHTS_CORES: '8' } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return readFileSync(tmp.path(out));
+    };
+    const one = run([], '1', 'one.npy');
+    // Worker threads refuse V8 options in their execArgv (ERR_WORKER_INVALID_EXEC_ARGV); this was an internal error.
+    for (const flag of ['--max-old-space-size=4096', '--stack-size=2000']) expect(run([flag], '3', 'three.npy').equals(one), flag).toBe(true);
+  });
+});
