@@ -1,4 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { errnoText, InitWeightsError } from '../errors.js';
 import type { CliIO } from './io.js';
 
 /*
@@ -29,7 +30,7 @@ export function lazyProcessIO(onStdout: (stdout: NodeJS.WriteStream) => void): C
 /**
  * Write help or version text to fd 1 synchronously, without creating process.stdout. A reader that
  * is gone (EPIPE) gets nothing more, quietly; a non-blocking pipe that is full (EAGAIN) gets the
- * rest through the stream, which queues it.
+ * rest through the stream, which queues it; any other fault is thrown as stdoutError.
  */
 export function writeStdoutSync(text: string, io: CliIO): void {
   const bytes = Buffer.from(text);
@@ -39,8 +40,13 @@ export function writeStdoutSync(text: string, io: CliIO): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EAGAIN') io.stdout.write(bytes.subarray(done));
-    else if (code !== 'EPIPE') throw err;
+    else if (code !== 'EPIPE') throw stdoutError(err);
   }
+}
+
+/** Writing to stdout failed (a full disk, a file size limit): an I/O fault, exit 1. */
+export function stdoutError(err: unknown): InitWeightsError {
+  return new InitWeightsError('E_IO', `cannot write to stdout: ${errnoText(err)}`, { cause: err });
 }
 
 /** Whether fd is a character device: a terminal is one, so no other fd needs its stream created to ask. */

@@ -1,4 +1,5 @@
-import { HELP_WIDTH, helpWidth, maybeTerminal, writeStdoutSync, lazyProcessIO } from './process-io.js';
+import { InitWeightsError } from '../errors.js';
+import { HELP_WIDTH, helpWidth, lazyProcessIO, maybeTerminal, stdoutError, writeStdoutSync } from './process-io.js';
 
 /*
  * Help and `--version` without loading the argument parser. The bin tries this first: commander and
@@ -48,10 +49,20 @@ export function quick(argv: readonly string[]): boolean {
   if (quickText(argv, texts, undefined) === undefined) return false;
   const text = quickText(argv, texts, maybeTerminal(1) ? process.stdout.columns : undefined);
   if (text === undefined) return false;
-  // A full non-blocking pipe gets the rest through process.stdout; a reader gone meanwhile is no error (as in run.ts).
-  writeStdoutSync(text, lazyProcessIO((stdout) => stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(0);
-  })));
+  // As run.ts: a reader gone is no error (exit 0), any other fault one line and exit 1. A full
+  // non-blocking pipe gets the rest through process.stdout, whose faults come as events.
+  const fault = (err: unknown): void => {
+    process.stderr.write(`init-weights: ${(err instanceof InitWeightsError ? err : stdoutError(err)).message}\n`);
+    process.exitCode = 1;
+  };
+  try {
+    writeStdoutSync(text, lazyProcessIO((stdout) => stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      fault(err);
+      process.exit(1);
+    })));
+  } catch (err) {
+    fault(err);
+  }
   return true;
 }

@@ -30,6 +30,26 @@ function perWorker(workers: number): number {
   return workers === 1 ? 3 : 2;
 }
 
+/**
+ * A worker run with the parent's node flags, and the flags it took. A worker refuses V8 options
+ * (`node --max-old-space-size=4096 init-weights ...`), which are the whole process's anyway: those
+ * node's error names are dropped, then (should it still refuse) every flag, so the others
+ * (--import, --conditions, ...) still reach the workers.
+ */
+export function startWorker(url: URL, execArgv: string[]): { worker: Worker; execArgv: string[] } {
+  for (;;) {
+    try {
+      return { worker: new Worker(url, { execArgv, stdout: true, stderr: true }), execArgv };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw err;
+      // "Initiated Worker with invalid execArgv flags: --a, --b"
+      const refused = new Set((err as Error).message.replace(/^[^:]*: /, '').split(', '));
+      const kept = execArgv.filter((a) => !refused.has(a));
+      execArgv = kept.length < execArgv.length ? kept : [];
+    }
+  }
+}
+
 /** A chunk of the queue: drawn here, or coming from a worker. */
 interface Entry extends LocalChunk {
   drawn?: Buffer;
@@ -120,16 +140,9 @@ export class BlockPool {
     // Worker stdio is not piped into process.stdout/stderr (each pipe adds five listeners to them,
     // and 8 workers tripped MaxListenersExceededWarning); a worker's stderr is forwarded instead.
     return new BlockPool(Array.from({ length: threads - 1 }, () => {
-      let w: Worker;
-      try {
-        w = new Worker(url, { execArgv, stdout: true, stderr: true });
-      } catch (err) {
-        // A worker refuses V8 options (`node --max-old-space-size=4096 init-weights ...`), which
-        // are the whole process's anyway: such a run's workers start without the parent's flags.
-        if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw err;
-        execArgv = [];
-        w = new Worker(url, { execArgv, stdout: true, stderr: true });
-      }
+      const started = startWorker(url, execArgv);
+      const w = started.worker;
+      execArgv = started.execArgv; // the next workers start with what this one took
       w.stdout.resume();
       w.stderr.on('data', (d: Buffer) => process.stderr.write(d));
       return w;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBinRuns, BIN, runCli, tempDir } from '../helpers/cli.js';
 
@@ -102,6 +102,20 @@ describe('start-up: the bin prints what the program declares, byte for byte', ()
       expect(r.stderr).toBe(want.stderr);
     });
   }
+
+  it('help or version into a full disk (/dev/full) is one line and exit 1, as for the full path', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      // `gen --help --seed 1` is not answered from the build-time texts: the parser prints it.
+      for (const args of [['--help'], ['gen', '--help'], ['--version'], ['gen', '--help', '--seed', '1']]) {
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+        expect(r.stderr, args.join(' ')).toBe('init-weights: cannot write to stdout: no space left on the device\n');
+        expect(r.status).toBe(1);
+      }
+    } finally {
+      closeSync(full);
+    }
+  });
 
   it('help for a reader that is already gone exits 0 and says nothing', async () => {
     const child = spawn(process.execPath, [BIN, 'gen', '--help'], { cwd: tmp.dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { startWorker } from '../../src/io/pool.js';
 import { assertBinRuns, BIN, tempDir } from '../helpers/cli.js';
 import { runWithPeak } from '../helpers/peak.js';
 
@@ -79,5 +81,17 @@ describe('node options of the parent', () => {
     const one = run([], '1', 'one.npy');
     // Worker threads refuse V8 options in their execArgv (ERR_WORKER_INVALID_EXEC_ARGV); this was an internal error.
     for (const flag of ['--max-old-space-size=4096', '--stack-size=2000']) expect(run([flag], '3', 'three.npy').equals(one), flag).toBe(true);
+  });
+
+  it('only the refused options are dropped: an --import beside a V8 option still reaches the worker', async () => {
+    const hook = tmp.path('hook.mjs');
+    writeFileSync(hook, `globalThis.hooked = true;\n`);
+    const script = tmp.path('w.mjs');
+    writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ hooked: globalThis.hooked === true, execArgv: process.execArgv });\n`);
+    const { worker, execArgv } = startWorker(pathToFileURL(script), ['--import', hook, '--max-old-space-size=4096', '--stack-size=2000']);
+    const said = await new Promise<{ hooked: boolean; execArgv: string[] }>((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+    expect(execArgv).toEqual(['--import', hook]);
+    expect(said).toEqual({ hooked: true, execArgv: ['--import', hook] });
   });
 });
