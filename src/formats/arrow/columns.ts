@@ -30,7 +30,10 @@ export interface Column {
   /** Whether the sink wants this column. */
   wanted: boolean;
   consumer: TensorConsumer | undefined;
-  /** The header handed to the sink; its shape[0] is set to the row count at the end. */
+  /**
+   * The header handed to the sink; its shape[0] is set to the row count at the end (see
+   * settleShape). [] for a column the schema records as a scalar.
+   */
   shape: number[];
   /** Second pass (files): absolute offset, byte length and value count of each value buffer, in order. */
   segments: number[];
@@ -98,4 +101,32 @@ export function columnOf(field: Table, src: ByteSource): Column {
     rowShape = shape as number[];
   }
   return { name, dtype, listSize, rowShape, rows: 0, wanted: false, consumer: undefined, shape: [0, ...rowShape], segments: [] };
+}
+
+/**
+ * Mark the lone column of a schema whose metadata (written by gen: see layout.ts) records shape []
+ * as a scalar. The layout writes a 0-d tensor as one row of a plain column, the same bytes as a 1-d
+ * tensor of one value, so only this record tells () from (1,); another writer's recorded name that
+ * differs from the column's is about some other tensor, and is ignored.
+ */
+export function markScalar(columns: readonly Column[], schemaMeta: Readonly<Record<string, string>>): void {
+  const [c] = columns;
+  if (c === undefined || columns.length !== 1 || c.listSize !== 1 || c.rowShape.length > 0) return;
+  if (schemaMeta.name !== undefined && schemaMeta.name !== c.name) return;
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(schemaMeta.shape ?? 'null');
+  } catch {
+    return;
+  }
+  if (Array.isArray(recorded) && recorded.length === 0) c.shape = [];
+}
+
+/**
+ * The column's final shape, once its rows are counted: (rows, ...rowShape). A scalar keeps () when it
+ * holds the one value a scalar has; with any other count the data wins, as (rows,).
+ */
+export function settleShape(c: Column): void {
+  if (c.shape.length === 0 && c.rows === 1) return;
+  c.shape[0] = c.rows;
 }

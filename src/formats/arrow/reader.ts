@@ -3,7 +3,7 @@ import type { ByteSource } from '../../io/source.js';
 import type { FormatReader, TensorConsumer, TensorSink } from '../types.js';
 import { q } from '../reader.js';
 import { BitUnpacker, bitmapBytes } from './bits.js';
-import { columnOf, keyValues, type Column } from './columns.js';
+import { columnOf, keyValues, markScalar, settleShape, type Column } from './columns.js';
 import { FlatbufferError, Table } from './flatbuffer.js';
 import { ARROW_CONTINUATION, ARROW_MAGIC } from './layout.js';
 
@@ -33,6 +33,7 @@ function schemaColumns(schema: Table, src: ByteSource, sink: TensorSink, inTurn:
   if ((schema.vector(1, 4)?.length ?? 0) > MAX_COLUMNS) throw src.fail(`an Arrow schema of more than ${MAX_COLUMNS} columns`);
   const fields = schema.tables(1);
   const columns = fields.map((f) => columnOf(f, src));
+  markScalar(columns, meta);
   columns.forEach((c, i) => {
     const fieldMeta = keyValues(fields[i]!, 6);
     if (Object.keys(fieldMeta).length > 0) sink.metadata(fieldMeta);
@@ -114,7 +115,7 @@ export async function readArrow(src: ByteSource, sink: TensorSink, format: 'arro
   }
   if (columns === undefined) throw src.fail('an Arrow stream without a schema');
   for (const c of columns) {
-    c.shape[0] = c.rows;
+    settleShape(c);
     if (inTurn && c.wanted) await readColumn(src, c, sink.tensor({ name: c.name, dtype: c.dtype, shape: c.shape }));
     else await c.consumer?.end();
   }
