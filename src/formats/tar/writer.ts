@@ -8,6 +8,11 @@ import type { WriteContext } from '../types.js';
 import { tarReader } from './reader.js';
 import { encodeTarHeader, tarEnd, tarPadding } from './header.js';
 
+/** A tensor's member path in the tar: what it extracts to, as in the directory output. */
+export function tarMemberPath(tensorName: string): string {
+  return `${tensorName}.npy`;
+}
+
 /**
  * A tar stream of NAME.npy members and a closing manifest.json: the layout of the directory output,
  * in one stream that Python's tarfile reads from a pipe (mode 'r|'). Each member's size is known
@@ -22,7 +27,7 @@ export const tarFormat = defineFormat({
   async write(tensors: readonly TensorSpec[], sink: Sink, ctx: WriteContext): Promise<void> {
     const files: ManifestFile[] = [];
     for (const tensor of tensors) {
-      const path = `${tensor.name}.npy`;
+      const path = tarMemberPath(tensor.name);
       const size = npyByteLength(tensor);
       const hash = createHash('sha256');
       await sink.write(encodeTarHeader(path, size));
