@@ -1,9 +1,11 @@
-import { errnoText, InitWeightsError, show } from '../../errors.js';
+import { errnoText, escapeText, InitWeightsError, show } from '../../errors.js';
 import { capText, MAX_SPEC_BYTES, readBounded } from '../../generate/bounded-read.js';
+import { isIntegerDtype } from '../../dtype/table.js';
 import { findInitializer } from '../../init/table.js';
 import { builtinSpec } from '../../weights-spec/builtin.js';
 import { loadSpec, type LoadedSpec } from '../../weights-spec/load.js';
 import { resolveSpec, type SpecOverrides } from '../../weights-spec/parse.js';
+import type { WeightsSpec } from '../../weights-spec/types.js';
 import { paramFlag } from '../flags.js';
 import { readAllText, type CliIO } from '../io.js';
 import type { GenOptions } from './gen.js';
@@ -30,10 +32,30 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Load
   if (opts.shape === undefined && opts.name !== undefined) {
     throw new InitWeightsError('E_USAGE', '--name: names the tensor of --shape; the built-in spec names its own');
   }
+  let resolved: WeightsSpec;
   try {
-    return { spec: resolveSpec(spec, overrides) };
+    resolved = resolveSpec(spec, overrides);
   } catch (err) {
-    throw (err instanceof InitWeightsError ? initFlagError(err, init, opts.params) : undefined) ?? err;
+    throw (err instanceof InitWeightsError ? initFlagError(err, init, opts.params, opts.paramTexts) : undefined) ?? err;
+  }
+  checkExactIntegers(opts, resolved);
+  return { spec: resolved };
+}
+
+/**
+ * A number flag typed as an integer that float64 cannot hold (past 2^53: 9007199254740993 reads
+ * as 9007199254740992) would be written rounded into an integer tensor: refused, showing what was
+ * typed. (A float tensor rounds any value; a library caller's number is the number it gave.)
+ */
+function checkExactIntegers(opts: GenOptions, spec: WeightsSpec): void {
+  for (const [param, typed] of Object.entries(opts.paramTexts ?? {})) {
+    const text = typed.trim();
+    const n = opts.params[param];
+    if (!/^[+-]?\d+$/.test(text) || typeof n !== 'number' || !Number.isInteger(n) || BigInt(text) === BigInt(n)) continue;
+    const t = spec.tensors.find((x) => isIntegerDtype(x.dtype) && x.initializer.params[param] === n);
+    if (t === undefined) continue;
+    const rule = `must be an integer float64 holds exactly for an integer dtype (${t.dtype}): past 2^53 this one reads as ${n} and would be written so`;
+    throw new InitWeightsError('E_USAGE', `${paramFlag(param)}: ${rule}, got ${escapeText(text)}`, { detail: { field: param, rule, value: text } });
   }
 }
 
@@ -51,24 +73,29 @@ async function loadFromFiles(opts: GenOptions, io: CliIO, overrides: SpecOverrid
     throw new InitWeightsError('E_USAGE', `${params.join(', ')}: parameters of --init; with --like give --init too (for example --init normal ${params[0]} 0.02)`);
   }
   const specText = opts.spec === undefined ? undefined : opts.spec === '-' ? await readStdinSpec(io) : await readSpecFile(opts.spec);
-  return loadSpec({
+  const loaded = await loadSpec({
     ...(specText !== undefined ? { specText, specPath: opts.spec === '-' ? '-' : opts.spec! } : {}),
     ...(opts.like !== undefined ? { like: opts.like } : {}),
     ...(opts.init !== undefined ? { initializer: { type: opts.init, ...opts.params } } : {}),
     overrides,
   });
+  checkExactIntegers(opts, loaded.spec);
+  return loaded;
 }
 
 /**
  * The spec here is made of flags: an error about its initializer (the resolver checks the
  * parameters) points at the flag, not at a spec path the user never wrote.
  */
-function initFlagError(err: InitWeightsError, init: string, given: Record<string, unknown>): InitWeightsError | undefined {
+function initFlagError(err: InitWeightsError, init: string, given: Record<string, unknown>, texts: Readonly<Record<string, string>> = {}): InitWeightsError | undefined {
   const m = err.code === 'E_SPEC' ? /^(?:tensors\[0\]|layers\[\d+\])\.(?:initializer|kernel_initializer)(?:\.(\w+))?$/.exec(err.detail.field ?? '') : null;
   if (m === null) return undefined;
   const param = m[1];
   const def = findInitializer(init);
-  const got = `${err.detail.rule}, got ${show(err.detail.value)}`;
+  // The flag's own text when the error is about its value: past 2^53 the number read may differ from it.
+  const text = param === undefined ? undefined : texts[param];
+  const value = text !== undefined && typeof err.detail.value === 'number' && err.detail.value === given[param!] ? escapeText(text) : show(err.detail.value);
+  const got = `${err.detail.rule}, got ${value}`;
   if (param === undefined || def === undefined) return new InitWeightsError('E_USAGE', `--init ${init}: ${got}`, { detail: err.detail });
   if (!def.params.some((p) => p.name === param)) {
     const own = def.params.map((q) => paramFlag(q.name)).join(', ') || 'none';

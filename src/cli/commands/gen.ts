@@ -30,6 +30,8 @@ export interface GenOptions {
   init?: string;
   /** Initializer parameters from their flags, by spec name (fan_in, not fan-in). */
   params: Record<string, number | string>;
+  /** Number flags' texts where they are not how the number read prints (a refusal shows what was typed). */
+  paramTexts?: Readonly<Record<string, string>>;
   layout?: KernelLayout;
   seed?: Seed;
   dtype?: Dtype;
