@@ -11,6 +11,7 @@ import { InitWeightsError, show } from '../errors.js';
 import type { GenOptions } from './commands/gen.js';
 import { DEFAULT_DIR, DEFAULT_FILE } from './defaults.js';
 import { paramFlag } from './flags.js';
+import { HELP_WIDTH } from './process-io.js';
 import { parseShapeFlag } from './shape-flag.js';
 import type { InspectOptions } from './commands/inspect.js';
 import type { VerifyOptions } from './commands/verify.js';
@@ -68,38 +69,62 @@ function shapeArg(value: string): number[] {
   }
 }
 
+/** `label` and the items, comma-separated and wrapped at HELP_WIDTH columns (continuation lines indented). */
+function wrapList(label: string, items: readonly string[]): string {
+  const lines = [label];
+  for (const [i, item] of items.entries()) {
+    const word = `${item}${i === items.length - 1 ? '.' : ','}`;
+    if (lines.at(-1)!.length + 1 + word.length > HELP_WIDTH) lines.push(`  ${word}`);
+    else lines[lines.length - 1] += ` ${word}`;
+  }
+  return lines.join('\n');
+}
+
 const GEN_EXAMPLES = `
 Examples:
   $ init-weights gen --mean 0 --stddev 0.05 --seed 42
       the built-in MLP (784-128-64-10): to stdout when piped, else into ${DEFAULT_DIR}
   $ init-weights gen --shape 784,128 --seed 42 -o kernel.npy
-  $ init-weights gen --shape 784x128 --dtype float16 --seed run-7 -o - | python3 -c '
+  $ init-weights gen --shape 784x128 --dtype float16 --seed run-7 -o - \\
+      | python3 -c 'if True:  # np.load cannot read a pipe; read_array can
       import sys, numpy as np
-      class Reader:                     # np.load cannot read a pipe; read_array can
+      class Reader:
           def __init__(self, f): self.read = f.read
       print(np.lib.format.read_array(Reader(sys.stdin.buffer)).shape)'
-  $ init-weights gen --spec model.json -o weights/        a directory of .npy + manifest.json
-  $ init-weights gen --spec model.json -o weights.tar     one tar of .npy members
+  $ init-weights gen --spec model.json -o weights/
+      a directory of .npy + manifest.json
+  $ init-weights gen --spec model.json -o weights.tar
+      one tar of .npy members
   $ init-weights gen --like ckpt/config.json --seed 1 -o ckpt/
-      a Hugging Face checkpoint in place: ckpt/model.safetensors (+ manifest.json) beside config.json,
-      names and shapes as transformers builds them, with the model's own init law
-  $ init-weights gen --like model.safetensors --init normal --stddev 0.01 --seed 1 -o fresh.safetensors
-      the names, shapes and dtypes of a checkpoint (headers only), every tensor normal(0, 0.01)
-  $ init-weights gen --spec model.json --like ckpt/config.json --print-spec > resolved.json
-      review the fully expanded spec (every tensor, initializer and the rule that chose it); writes nothing
+      a Hugging Face checkpoint in place: ckpt/model.safetensors (and
+      manifest.json) beside config.json, names and shapes as transformers builds
+      them, with the model's own init law
+  $ init-weights gen --like model.safetensors --init normal --stddev 0.01 \\
+      --seed 1 -o fresh.safetensors
+      the names, shapes and dtypes of a checkpoint (headers only), every tensor
+      normal(0, 0.01)
+  $ init-weights gen --spec model.json --like ckpt/config.json --print-spec \\
+      > resolved.json
+      review the fully expanded spec (every tensor, initializer and the rule
+      that chose it); writes nothing
   $ init-weights gen --compat keras --seed 42 --format npz -o mlp.npz
-      the built-in MLP with the exact numbers tf.keras RandomNormal(0.0, 0.05, seed=42) draws
-      (--compat ${COMPAT_MODE_NAMES.join('|')}: docs/compat/; one thread, --threads is ignored)
+      the built-in MLP with the exact numbers tf.keras
+      RandomNormal(0.0, 0.05, seed=42) draws (--compat ${COMPAT_MODE_NAMES.join('|')}:
+      docs/compat/; one thread, --threads is ignored)
+  $ init-weights gen --spec fixtures/model.json --check \\
+      -o fixtures/weights.safetensors
+      CI: exit 1, a line per differing file or tensor, when the fixture no
+      longer matches
 
-Output: -o PATH (a file, or a directory for several tensors) or -o - for stdout. With no -o,
-stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or ${DEFAULT_DIR} (several).
-Several tensors on stdout are a tar stream of NAME.npy members (see README).
-Initializers: ${INITIALIZER_NAMES.join(', ')}.
-Formats: ${FORMAT_EXTENSIONS.map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ')}.
-  $ init-weights gen --spec fixtures/model.json -o fixtures/weights.safetensors --check
-      CI: exit 1, a line per differing file or tensor, when the fixture no longer matches
+Output: -o PATH (a file, or a directory for several tensors) or -o - for stdout.
+With no -o, stdout when it is not a terminal, else ${DEFAULT_FILE} (one tensor) or
+${DEFAULT_DIR} (several). Several tensors on stdout are a tar stream of NAME.npy
+members (see README).
+${wrapList('Initializers:', INITIALIZER_NAMES)}
+${wrapList('Formats:', FORMAT_EXTENSIONS.map((f) => `${f.name} (${f.extensions.join(', ')})`))}
 
-Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error (or, with --check, a difference).`;
+Exit codes: 0 ok, 2 bad flag, spec or target, 1 I/O error (or, with --check, a
+difference).`;
 
 /** Build the program; the handlers run each command with its typed options. */
 export function buildProgram(
@@ -138,6 +163,9 @@ export function buildProgram(
     .option('-q, --quiet', 'print nothing on success (no summary, no progress, and no sha256 to compute)', false);
   // One flag per initializer parameter, from the table: numbers, or words with their choices.
   const paramAttrs = new Map<string, string>();
+  // A number flag's text where it is not how the number read prints (9007199254740993 reads as
+  // 9007199254740992): a refusal shows what the user typed.
+  const paramTexts: Record<string, string> = {};
   for (const [name, { defs, users }] of PARAMS_BY_NAME) {
     if (name === 'layout') continue; // orthogonal's layout parameter comes from --layout
     const first = defs[0]!;
@@ -145,7 +173,12 @@ export function buildProgram(
     const doc = `${[...new Set(defs.map((d) => d.doc))].join('; ')}; for ${users.join(', ')}${dflt}`;
     const opt = first.kind === 'choice'
       ? new Option(`${paramFlag(name)} <word>`, doc).choices([...new Set(defs.flatMap((d) => (d.kind === 'choice' ? d.choices : [])))])
-      : new Option(`${paramFlag(name)} <number>`, doc).argParser(finiteNumber);
+      : new Option(`${paramFlag(name)} <number>`, doc).argParser((text: string) => {
+        const n = finiteNumber(text);
+        if (String(n) === text) delete paramTexts[name];
+        else paramTexts[name] = text;
+        return n;
+      });
     gen.addOption(opt);
     paramAttrs.set(name, opt.attributeName());
   }
@@ -160,6 +193,7 @@ export function buildProgram(
       ...(raw.compat !== undefined ? { compat: raw.compat as CompatModeName } : {}),
       ...(raw.init !== undefined ? { init: raw.init as string } : {}),
       params,
+      ...(Object.keys(paramTexts).length > 0 ? { paramTexts } : {}),
       ...(raw.layout !== undefined ? { layout: raw.layout as KernelLayout } : {}),
       ...(raw.seed !== undefined ? { seed: await seedOf(raw.seed as string) } : {}),
       ...(raw.dtype !== undefined ? { dtype: raw.dtype as Dtype } : {}),
