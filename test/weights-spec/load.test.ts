@@ -92,6 +92,24 @@ describe('loadSpec with like', () => {
     expect(spec.rules![0]).toMatchObject({ description: 'the initializer given with the request', taken: 5 });
   });
 
+  it('a transformers config is in torch layout, so an --init reads fans as (out, in); the user\'s layout wins', async () => {
+    const initializer = { type: 'kaiming_normal' };
+    const fans = async (options: LoadSpecOptions) => {
+      const { spec } = await loadSpec({ like: LLAMA, initializer, ...options });
+      const t = spec.tensors.find((x) => x.name.endsWith('mlp.gate_proj.weight'))!;
+      return [spec.layout, t.shape, t.initializer.params.fan_in, t.initializer.params.fan_out];
+    };
+    const [layout, shape, fanIn, fanOut] = await fans({});
+    expect(layout).toBe('torch');
+    const [out, inp] = shape as number[];
+    expect(out).not.toBe(inp); // intermediate x hidden: the two readings differ
+    expect([fanIn, fanOut]).toEqual([inp, out]);
+    expect(await fans({ overrides: { layout: 'keras' } })).toEqual(['keras', shape, out, inp]);
+    expect(await fans({ specText: JSON.stringify({ layout: 'keras' }) })).toEqual(['keras', shape, out, inp]);
+    // A {name: shape} dump says nothing of its framework: the default (keras) holds.
+    expect((await loadSpec({ like: SHAPES, initializer, overrides: { seed: 1 } })).spec.layout).toBe('keras');
+  });
+
   it('source dtypes hold unless the user gives a file dtype or a rule with a dtype', async () => {
     const dtypes = async (user: Record<string, unknown>) =>
       (await loadSpec({ specText: JSON.stringify({ seed: 1, ...user }), like: SHAPES })).spec.tensors.map((t) => t.dtype);

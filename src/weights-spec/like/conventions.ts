@@ -17,6 +17,8 @@ export interface LikeTensor {
 export interface LikeSpec {
   readonly description: string;
   readonly dtype?: string;
+  /** The kernel layout the source's shapes are in (torch's `(out, in, ...)` for transformers models and their checkpoints). */
+  readonly layout?: 'torch';
   readonly tensors: LikeTensor[];
   readonly rules: Record<string, unknown>[];
 }

@@ -7,7 +7,8 @@ import { isObject } from './read.js';
  * A user's spec laid over a `like` source (pure). Precedence, highest first: the user's explicit
  * tensors (by name, field by field), the user's rules, an initializer given with the request (or
  * the user's defaults.initializer), the source's law (its rules), the source's dtypes. A dtype the
- * user gives for the file (dtype, defaults.dtype, or an override) replaces the source's dtypes.
+ * user gives for the file (dtype, defaults.dtype, or an override) replaces the source's dtypes; a
+ * layout the user gives replaces the source's (torch for transformers configs and safetensors).
  */
 
 /** What the request adds beyond the user's spec. */
@@ -51,6 +52,8 @@ export function mergeLike(user: Record<string, unknown>, source: LikeSpec, optio
   return {
     description: source.description,
     ...(source.dtype !== undefined && !fileDtype ? { dtype: source.dtype } : {}),
+    // The source's layout, unless the user's spec gives one (`top` holds it then).
+    ...(source.layout !== undefined ? { layout: source.layout } : {}),
     ...top,
     ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
     rules: [...(Array.isArray(rawRules) ? rawRules : []), ...added, ...source.rules],

@@ -96,5 +96,6 @@ export async function shardedTensors(indexPath: string): Promise<LikeTensor[]> {
 /** A `like` spec from a safetensors checkpoint (one file or an index), with the default convention. */
 export async function specFromSafetensors(path: string, sharded: boolean): Promise<LikeSpec> {
   const tensors = sharded ? await shardedTensors(path) : await safetensorsTensors(path);
-  return { description: `names, shapes and dtypes from ${path}`, tensors, rules: [...DEFAULT_RULES] };
+  // Safetensors checkpoints are torch's (transformers, timm, diffusers): fans of an `--init` read (out, in, ...).
+  return { description: `names, shapes and dtypes from ${path}`, layout: 'torch', tensors, rules: [...DEFAULT_RULES] };
 }
