@@ -19,13 +19,13 @@ describe('gen reads a spec only from a regular file of bounded size', () => {
   it('refuses a FIFO at once (exit 2) instead of waiting for a writer', async () => {
     expect(spawnSync('mkfifo', [tmp.path('f')]).status).toBe(0);
     const r = await runCli(['gen', '--spec', tmp.path('f'), '-o', tmp.path('w.npy')]);
-    expect([r.code, r.stderr]).toEqual([2, `init-weights: --spec: cannot read ${JSON.stringify(tmp.path('f'))}: not a regular file (a FIFO or a device); give a spec file, or - for stdin\n`]);
+    expect([r.code, r.stderr]).toEqual([2, `init-weights: --spec: cannot read ${JSON.stringify(tmp.path('f'))}: not a regular file (a directory, a FIFO or a device); give a spec file, or - for stdin\n`]);
     expect(readdirSync(tmp.dir)).toEqual(['f']);
   });
 
   it('refuses a device such as /dev/zero without reading it', async () => {
     const r = await runCli(['gen', '--spec', '/dev/zero', '-o', tmp.path('w.npy')]);
-    expect([r.code, r.stderr]).toEqual([2, 'init-weights: --spec: cannot read "/dev/zero": not a regular file (a FIFO or a device); give a spec file, or - for stdin\n']);
+    expect([r.code, r.stderr]).toEqual([2, 'init-weights: --spec: cannot read "/dev/zero": not a regular file (a directory, a FIFO or a device); give a spec file, or - for stdin\n']);
   });
 
   it('refuses a spec file one byte over 64 MiB (a sparse file: nothing is read)', async () => {

@@ -115,7 +115,7 @@ async function readSpecFile(path: string): Promise<string> {
     throw cannot(errnoText(err));
   }
   if ('bytes' in read) return read.bytes.toString('utf8');
-  if (read.problem === 'not a regular file') throw cannot('not a regular file (a FIFO or a device); give a spec file, or - for stdin');
+  if (read.problem === 'not a regular file') throw cannot('not a regular file (a directory, a FIFO or a device); give a spec file, or - for stdin');
   throw cannot(`larger than ${capText(MAX_SPEC_BYTES)}, the largest spec read`);
 }
 
