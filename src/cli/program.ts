@@ -22,8 +22,9 @@ import type { VerifyOptions } from './commands/verify.js';
  */
 
 function finiteNumber(value: string): number {
-  const n = value.trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number.');
+  // Decimal only: Number() would also read 0x10 as 16 and 0b11 as 3, which nobody means as a mean.
+  const n = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number (decimal, like 0.05 or 5e-2).');
   return n;
 }
 

@@ -14,7 +14,9 @@ afterAll(() => tmp.cleanup());
 /** argv (with OUT standing for a path in the temp dir) -> the one line expected on stderr. */
 const CASES: [string, string[], RegExp][] = [
   ['a negative stddev', ['--stddev', '-1'], /^init-weights: --stddev: must be >= 0, got -1$/],
-  ['a NaN mean', ['--mean', 'NaN'], /^init-weights: option '--mean <number>' argument 'NaN' is invalid\. must be a finite number\.$/],
+  ['a NaN mean', ['--mean', 'NaN'], /^init-weights: option '--mean <number>' argument 'NaN' is invalid\. must be a finite number \(decimal, like 0\.05 or 5e-2\)\.$/],
+  ['a hexadecimal mean', ['--mean', '0x10'], /^init-weights: option '--mean <number>' argument '0x10' is invalid\. must be a finite number \(decimal/],
+  ['a binary stddev', ['--stddev', '0b11'], /argument '0b11' is invalid\. must be a finite number/],
   ['an infinite stddev', ['--stddev', 'Infinity'], /argument 'Infinity' is invalid\. must be a finite number/],
   ['a negative dimension', ['--shape', '3,-1'], /^init-weights: option '--shape <dims>' argument '3,-1' is invalid\. must be non-negative integers/],
   ['a non-integer dimension', ['--shape', '2.5,3'], /argument '2\.5,3' is invalid/],
