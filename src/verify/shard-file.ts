@@ -16,10 +16,11 @@ import type { TensorOutcome } from './tensors.js';
 
 const SHARD_NAME = /^model-(\d{5})-of-(\d{5})\.safetensors$/;
 
-/** The tensors the index beside a shard file gives it, or undefined when the file is not named as a shard. */
+/** The tensors the index beside a shard file gives it, or undefined when the file is not named as one of several shards. */
 async function partOf(path: string): Promise<Set<string> | undefined> {
   const file = basename(path);
-  if (!SHARD_NAME.test(file)) return undefined;
+  const m = SHARD_NAME.exec(file);
+  if (m === null || Number(m[2]) < 2) return undefined;
   const index = join(dirname(path), INDEX_FILE);
   const refuse = (why: string) => refuseVerify(path, `one shard of a split checkpoint: ${why}; or verify the checkpoint directory`);
   let read;
@@ -42,9 +43,11 @@ async function partOf(path: string): Promise<Set<string> | undefined> {
 /**
  * A shard file's outcomes narrowed to its part: tensors of other shards that it does not hold are
  * no failure; a tensor it holds outside its part is extra; one of its part it lacks is missing.
- * Any other file's outcomes come back as they are.
+ * Any other file's outcomes, and those of a file missing nothing, come back as they are.
  */
 export async function narrowToShard(path: string, outcomes: readonly TensorOutcome[]): Promise<TensorOutcome[]> {
+  // A file that holds every tensor is whole, whatever its name: nothing to narrow, no index needed.
+  if (!outcomes.some((o) => o.status === 'missing')) return [...outcomes];
   const part = await partOf(path);
   if (part === undefined) return [...outcomes];
   return outcomes.flatMap((o): TensorOutcome[] => {

@@ -25,21 +25,26 @@ describe('the CLI on an integer constant float64 cannot hold', () => {
   };
 
   it('refuses --value 9007199254740993: one line naming --value, the rule and the text as typed, exit 2, nothing written', async () => {
-    for (const text of ['9007199254740993', '-9007199254740993', '+4611686018427387905']) {
+    for (const text of ['9007199254740993', '-9007199254740993', '+4611686018427387905', '9007199254740993.0', '9.007199254740993e15', '90071992547409930e-1']) {
       const r = await gen(text);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^init-weights: --value: must be an integer float64 holds exactly for an integer dtype \\(int64\\): past 2\\^53 this one reads as -?\\d+ and would be written so, got \\${text}\\n$`));
+      expect(r.stderr).toMatch(new RegExp(`^init-weights: --value: must be an integer float64 holds exactly for an integer dtype \\(int64\\): past 2\\^53 this one reads as -?\\d+ and would be written so, got \\${text.replace('.', '\\.')}\\n$`));
       expect(readdirSync(t.dir)).toEqual([]);
     }
   });
 
   it('writes integers float64 holds exactly, past 2^53 too', async () => {
-    for (const [text, want] of [['9007199254740991', 2n ** 53n - 1n], ['9007199254740992', 2n ** 53n], ['-4611686018427387904', -(2n ** 62n)], ['1e17', 10n ** 17n]] as const) {
+    for (const [text, want] of [['9007199254740991', 2n ** 53n - 1n], ['9007199254740992', 2n ** 53n], ['-4611686018427387904', -(2n ** 62n)], ['1e17', 10n ** 17n], ['9007199254740992.000', 2n ** 53n], ['0', 0n], ['-0.0', 0n]] as const) {
       const r = await gen(text);
       expect(r.stderr, text).toBe('');
       expect(r.code).toBe(0);
       expect(written()).toEqual([want, want]);
     }
+  });
+
+  it('names the exact integer that would be written, not its shortest float print', async () => {
+    // 1234567890123456789 reads as 1234567890123456768 (which prints as 1234567890123456800).
+    expect((await gen('1234567890123456789')).stderr).toContain('reads as 1234567890123456768 and would be written so, got 1234567890123456789\n');
   });
 
   it('accepts the same text for a float dtype (rounding is what a float dtype does)', async () => {

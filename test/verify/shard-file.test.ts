@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryBytes, planShards, shardName } from '../../src/formats/safetensors/header.js';
 import { generate } from '../../src/generate/generate.js';
@@ -95,6 +95,14 @@ describe('verify on one shard file of a split safetensors checkpoint', () => {
     expect(renamed.code).toBe(1);
     const missing = (JSON.parse(renamed.stdout.toString()) as { tensors: { status: string }[] }).tensors.filter((t) => t.status === 'missing');
     expect(missing).toHaveLength(20 - parts[1]!.length);
+  });
+
+  it('a whole checkpoint named as a shard (model-00001-of-00001, or of-00003 holding everything) needs no index', async () => {
+    mkdirSync(tmp.path('one'));
+    await generate({ spec, output: tmp.path('one/model-00001-of-00001.safetensors') });
+    expect((await verify(tmp.path('one/model-00001-of-00001.safetensors'))).ok).toBe(true);
+    copyFileSync(tmp.path('one/model-00001-of-00001.safetensors'), tmp.path('one/model-00001-of-00003.safetensors'));
+    expect((await verify(tmp.path('one/model-00001-of-00003.safetensors'))).ok).toBe(true);
   });
 
   it('a shard without its index beside it: one line saying so, exit 2', async () => {

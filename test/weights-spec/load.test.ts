@@ -110,6 +110,26 @@ describe('loadSpec with like', () => {
     expect((await loadSpec({ like: SHAPES, initializer, overrides: { seed: 1 } })).spec.layout).toBe('keras');
   });
 
+  it('GPT-2 keeps the default layout: its Conv1D weights are (in, out), so c_fc gets fan_in = n_embd', async () => {
+    const dir = await tempDir('iw-gpt2-');
+    try {
+      const config = join(dir.dir, 'config.json');
+      await writeFile(config, JSON.stringify({ model_type: 'gpt2', n_embd: 8, n_layer: 1, n_head: 2, n_positions: 4, vocab_size: 10 }));
+      const { spec } = await loadSpec({ like: config, initializer: { type: 'kaiming_normal' }, overrides: { seed: 1 } });
+      const fc = spec.tensors.find((t) => t.name.endsWith('mlp.c_fc.weight'))!;
+      expect([spec.layout, fc.shape, fc.initializer.params.fan_in]).toEqual(['keras', [8, 32], 8]);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("a user's spec with layers keeps the default layout its layers were written for", async () => {
+    const specText = JSON.stringify({ layers: [{ type: 'dense', name: 'head', input_dim: 6, units: 3 }] });
+    const { spec } = await loadSpec({ like: LLAMA, specText, specPath: 'model.json', overrides: { seed: 1 } });
+    expect(spec.layout).toBe('keras');
+    expect(spec.tensors.filter((t) => t.name.startsWith('head')).map((t) => [t.name, t.shape])).toEqual([['head/kernel', [6, 3]], ['head/bias', [3]]]);
+  });
+
   it('source dtypes hold unless the user gives a file dtype or a rule with a dtype', async () => {
     const dtypes = async (user: Record<string, unknown>) =>
       (await loadSpec({ specText: JSON.stringify({ seed: 1, ...user }), like: SHAPES })).spec.tensors.map((t) => t.dtype);

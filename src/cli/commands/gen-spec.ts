@@ -42,6 +42,21 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Load
   return { spec: resolved };
 }
 
+/** The integer a decimal text denotes exactly (9007199254740993, 9.007199254740993e15, 1e17), or undefined if it is not one. */
+function decimalInteger(text: string): bigint | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
+  if (m === null) return undefined;
+  let digits = `${m[2] ?? ''}${m[3] ?? ''}`.replace(/^0+(?=\d)/, '');
+  let e = Number(m[4] ?? '0') - (m[3] ?? '').length;
+  while (e < 0 && digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    e++;
+  }
+  if (e < 0 || e > 400 || digits === '') return e < 0 || e > 400 ? undefined : 0n;
+  const v = BigInt(digits) * 10n ** BigInt(e);
+  return m[1] === '-' ? -v : v;
+}
+
 /**
  * A number flag typed as an integer that float64 cannot hold (past 2^53: 9007199254740993 reads
  * as 9007199254740992) would be written rounded into an integer tensor: refused, showing what was
@@ -51,10 +66,11 @@ function checkExactIntegers(opts: GenOptions, spec: WeightsSpec): void {
   for (const [param, typed] of Object.entries(opts.paramTexts ?? {})) {
     const text = typed.trim();
     const n = opts.params[param];
-    if (!/^[+-]?\d+$/.test(text) || typeof n !== 'number' || !Number.isInteger(n) || BigInt(text) === BigInt(n)) continue;
+    const exact = decimalInteger(text);
+    if (exact === undefined || typeof n !== 'number' || !Number.isInteger(n) || exact === BigInt(n)) continue;
     const t = spec.tensors.find((x) => isIntegerDtype(x.dtype) && x.initializer.params[param] === n);
     if (t === undefined) continue;
-    const rule = `must be an integer float64 holds exactly for an integer dtype (${t.dtype}): past 2^53 this one reads as ${n} and would be written so`;
+    const rule = `must be an integer float64 holds exactly for an integer dtype (${t.dtype}): past 2^53 this one reads as ${BigInt(n)} and would be written so`;
     throw new InitWeightsError('E_USAGE', `${paramFlag(param)}: ${rule}, got ${escapeText(text)}`, { detail: { field: param, rule, value: text } });
   }
 }

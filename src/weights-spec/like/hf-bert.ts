@@ -10,6 +10,7 @@ import { linear, paddingRow, type HfFields, type HfModel, type HfTable } from '.
  */
 export const BERT: HfModel = {
   modelType: 'bert',
+  layout: 'torch',
   architectures: ['BertModel', 'BertForMaskedLM'],
   build(f: HfFields, architecture: string): HfTable {
     f.unsupported('add_cross_attention', false);

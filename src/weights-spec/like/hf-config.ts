@@ -53,7 +53,7 @@ export function specFromHfConfig(cfg: Record<string, unknown>, path: string): { 
   const spec: LikeSpec = {
     description: `${architecture} (model_type ${model.modelType}) from ${path}, laws of transformers ${TRANSFORMERS_VERSION} _init_weights${head}`,
     ...(dtype !== undefined ? { dtype } : {}),
-    layout: 'torch', // a transformers model's state_dict: nn.Linear weights are (out, in)
+    ...(model.layout !== undefined ? { layout: model.layout } : {}),
     tensors: table.tensors,
     rules: table.rules,
   };

@@ -20,6 +20,7 @@ function decoder(v: Variant): HfModel {
   const lm = `${v.prefix}ForCausalLM`;
   return {
     modelType: v.modelType,
+    layout: 'torch',
     architectures: [base, lm],
     build(f: HfFields, architecture: string): HfTable {
       const hidden = f.int('hidden_size');

@@ -77,6 +77,11 @@ export interface HfModel {
   readonly modelType: string;
   /** architectures[0] values, the first being the base model (used when `architectures` is absent). */
   readonly architectures: readonly string[];
+  /**
+   * The kernel layout of its weights: torch's (out, in) for nn.Linear models; GPT-2's Conv1D stores
+   * (in, out), the keras reading, so it gives none (the default).
+   */
+  readonly layout?: 'torch';
   build(f: HfFields, architecture: string): HfTable;
 }
 

@@ -52,8 +52,9 @@ export function mergeLike(user: Record<string, unknown>, source: LikeSpec, optio
   return {
     description: source.description,
     ...(source.dtype !== undefined && !fileDtype ? { dtype: source.dtype } : {}),
-    // The source's layout, unless the user's spec gives one (`top` holds it then).
-    ...(source.layout !== undefined ? { layout: source.layout } : {}),
+    // The source's layout, unless the user's spec gives one (`top` holds it then) or declares
+    // layers, which it wrote for the default layout's vocabulary.
+    ...(source.layout !== undefined && user.layers === undefined ? { layout: source.layout } : {}),
     ...top,
     ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
     rules: [...(Array.isArray(rawRules) ? rawRules : []), ...added, ...source.rules],
