@@ -61,21 +61,30 @@ await build({
 });
 
 /**
- * What the bundled CLI prints for `args`. Its stdout is a pipe here, so help is wrapped at
- * HELP_WIDTH columns (src/cli/process-io.ts), as it is off a terminal and on any terminal as wide.
+ * What the bundled CLI prints for each argument list, from one child process whose stdout is a
+ * pipe: help is wrapped at HELP_WIDTH columns (src/cli/process-io.ts) there, as it is off a
+ * terminal and on any terminal as wide, whatever this build's own stdout is.
  */
-function printed(args) {
-  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(join(OUT, 'run.js')).href)}); await main();`;
-  // argv[1] stands in for the script, as main() reads the arguments from argv[2] on.
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, 'init-weights', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0 || r.stderr !== '' || r.stdout === '') throw new Error(`bundle-cli: \`init-weights ${args.join(' ')}\` failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
+function printed(argvs) {
+  const code = `const { run } = await import(${JSON.stringify(pathToFileURL(join(OUT, 'run.js')).href)});
+const texts = [];
+for (const argv of ${JSON.stringify(argvs)}) {
+  let out = '';
+  if (await run(argv, undefined, undefined, (s) => (out += s)) !== 0 || out === '') throw new Error('init-weights ' + argv.join(' ') + ': no text');
+  texts.push(out);
+}
+process.stdout.write(JSON.stringify(texts));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 || r.stderr !== '') throw new Error(`bundle-cli: rendering help failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 // Help and `--version` without the parser (src/cli/quick.ts): its own small file, with the
 // program's texts written in: its own help and each command's.
 const { buildProgram } = await import(pathToFileURL(join(DIST, 'cli', 'program.js')).href);
-const commands = buildProgram(async () => undefined, async () => undefined).commands.map((c) => c.name());
+const commands = ['', ...buildProgram(async () => undefined, async () => undefined).commands.map((c) => c.name())];
+const texts = printed([...commands.map((c) => (c === '' ? ['--help'] : [c, '--help'])), ['--version']]);
+const quickTexts = { help: Object.fromEntries(commands.map((c, i) => [c, texts[i]])), version: texts[commands.length] };
 await build({
   entryPoints: { quick: join(DIST, 'cli', 'quick.js') },
   entryNames: '[name]',
@@ -84,6 +93,6 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  define: { __INIT_WEIGHTS_QUICK__: JSON.stringify({ help: Object.fromEntries(['', ...commands].map((c) => [c, printed(c === '' ? ['--help'] : [c, '--help'])])), version: printed(['--version']) }) },
+  define: { __INIT_WEIGHTS_QUICK__: JSON.stringify(quickTexts) },
   logLevel: 'warning',
 });

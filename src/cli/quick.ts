@@ -36,19 +36,26 @@ function helpAsked(argv: readonly string[]): string | undefined {
  * when commander would wrap it at HELP_WIDTH too (`columns` is the terminal's, undefined off one).
  */
 export function quickText(argv: readonly string[], texts: QuickTexts, columns: number | undefined): string | undefined {
-  if (argv.length === 1 && VERSION_FLAGS.has(argv[0]!)) return texts.version;
+  const found = lookUp(argv, texts);
+  return found?.help === true && helpWidth(columns) !== HELP_WIDTH ? undefined : found?.text;
+}
+
+/** The text `argv` asks for, if the texts have it, and whether it is help (wrapped to a width). */
+function lookUp(argv: readonly string[], texts: QuickTexts): { text: string; help: boolean } | undefined {
+  if (argv.length === 1 && VERSION_FLAGS.has(argv[0]!)) return texts.version === undefined ? undefined : { text: texts.version, help: false };
   const command = helpAsked(argv);
   if (command === undefined || texts.help === undefined || !Object.hasOwn(texts.help, command)) return undefined;
-  return helpWidth(columns) === HELP_WIDTH ? texts.help[command] : undefined;
+  return { text: texts.help[command]!, help: true };
 }
 
 /** Print the answer for `argv` and return true, or return false for the bin to run the CLI. */
 export function quick(argv: readonly string[]): boolean {
   const texts = typeof __INIT_WEIGHTS_QUICK__ === 'object' ? __INIT_WEIGHTS_QUICK__ : {};
+  const found = lookUp(argv, texts);
+  if (found === undefined) return false;
   // Only a terminal has a width; asking creates process.stdout, which a pipe need not pay for.
-  if (quickText(argv, texts, undefined) === undefined) return false;
-  const text = quickText(argv, texts, maybeTerminal(1) ? process.stdout.columns : undefined);
-  if (text === undefined) return false;
+  if (found.help && helpWidth(maybeTerminal(1) ? process.stdout.columns : undefined) !== HELP_WIDTH) return false;
+  const text = found.text;
   // As run.ts: a reader gone is no error (exit 0), any other fault one line and exit 1. A full
   // non-blocking pipe gets the rest through process.stdout, whose faults come as events.
   const fault = (err: unknown): void => {

@@ -91,6 +91,8 @@ export class BlockPool {
   private nextId = 0;
   /** Chunks each worker has been given and not returned. */
   private readonly busy: number[];
+  /** How many chunks each worker keeps in hand (perWorker). */
+  private readonly inHand: number;
   private failure: Error | undefined;
   /** Shared chunk slots, grown (never shrunk) to the largest chunk asked for. */
   private shared: SharedArrayBuffer | undefined;
@@ -103,6 +105,7 @@ export class BlockPool {
 
   private constructor(private readonly workers: Worker[]) {
     this.busy = workers.map(() => 0);
+    this.inHand = perWorker(workers.length);
     for (const w of workers) {
       w.on('message', (m: BlockReply) => {
         if (m.ready === true) {
@@ -162,7 +165,7 @@ export class BlockPool {
   private submit(job: Omit<BlockJob, 'id'>): Promise<Buffer> | undefined {
     let worker = 0;
     for (let w = 1; w < this.busy.length; w++) if (this.busy[w]! < this.busy[worker]!) worker = w;
-    if (this.busy[worker]! >= perWorker(this.workers.length)) return undefined;
+    if (this.busy[worker]! >= this.inHand) return undefined;
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     this.busy[worker]!++;
@@ -202,7 +205,7 @@ export class BlockPool {
     // The chunks in the workers' hands and three more for the main thread (two left it idle more
     // often waiting on the head: 0.95B Llama 5.95 -> 5.68 s, mean of 4 alternated runs); more adds
     // memory (a slot per chunk), not speed.
-    const window = this.workers.length * perWorker(this.workers.length) + 3;
+    const window = this.workers.length * this.inHand + 3;
     // Chunk j goes to slot j % slots, counting on from the tensors before. When chunk m is asked for,
     // chunks up to m - 2 are free and chunks up to m + window - 1 get submitted: slot reuse is safe
     // with slots >= window + 1 (and slotBytes fixed while chunks of it are in use: see sharedSlots).

@@ -1,7 +1,9 @@
 import { basename, dirname, join } from 'node:path';
 import { errnoText } from '../errors.js';
 import { readBounded } from '../generate/bounded-read.js';
+import { shardCountOfName } from '../formats/safetensors/header.js';
 import { INDEX_FILE } from '../formats/safetensors/writer.js';
+import { isObject } from '../weights-spec/fields.js';
 import { MAX_LIKE_JSON_BYTES } from '../weights-spec/like/read.js';
 import { refuseVerify } from './provenance.js';
 import type { TensorOutcome } from './tensors.js';
@@ -14,13 +16,10 @@ import type { TensorOutcome } from './tensors.js';
  * tensor's file. Verifying one shard compares the file with the tensors the index gives it.
  */
 
-const SHARD_NAME = /^model-(\d{5})-of-(\d{5})\.safetensors$/;
-
 /** The tensors the index beside a shard file gives it, or undefined when the file is not named as one of several shards. */
 async function partOf(path: string): Promise<Set<string> | undefined> {
   const file = basename(path);
-  const m = SHARD_NAME.exec(file);
-  if (m === null || Number(m[2]) < 2) return undefined;
+  if ((shardCountOfName(file) ?? 1) < 2) return undefined;
   const index = join(dirname(path), INDEX_FILE);
   const refuse = (why: string) => refuseVerify(path, `one shard of a split checkpoint: ${why}; or verify the checkpoint directory`);
   let read;
@@ -36,7 +35,7 @@ async function partOf(path: string): Promise<Set<string> | undefined> {
   } catch {
     throw refuse(`${INDEX_FILE} beside it is not JSON`);
   }
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw refuse(`${INDEX_FILE} beside it has no "weight_map" object`);
+  if (!isObject(map)) throw refuse(`${INDEX_FILE} beside it has no "weight_map" object`);
   return new Set(Object.entries(map).filter(([, f]) => f === file).map(([name]) => name));
 }
 

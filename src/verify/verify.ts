@@ -34,7 +34,7 @@ export async function verify(path: string): Promise<VerifyResult> {
   const shown = path.replace(/\/+$/, '') || path;
   const isDir = (await kindOf(shown)) === 'directory';
   const once = isDir ? undefined : await verifyInOnePass(shown);
-  if (once !== undefined && 'resolved' in once) return result(shown, once.resolved, await ofFile(shown, once.outcomes()));
+  if (once !== undefined && 'resolved' in once) return result(shown, once.resolved, await narrowToShard(shown, once.outcomes()));
   const resolved = await recordedSpec(shown, once?.seen);
   const { spec, manifest } = resolved;
   const { sink, outcomes } = comparingSink(spec.tensors, expectedChunks(spec));
@@ -43,12 +43,7 @@ export async function verify(path: string): Promise<VerifyResult> {
   } else {
     await readFileInto(shown, shown, sink, spec.tensors.length === 1 ? spec.tensors[0]!.name : 'array');
   }
-  return result(shown, resolved, isDir ? outcomes() : await ofFile(shown, outcomes()));
-}
-
-/** A file's outcomes: one shard of a split checkpoint is checked against its part only. */
-async function ofFile(path: string, outcomes: TensorOutcome[]): Promise<TensorOutcome[]> {
-  return path.endsWith('.safetensors') ? narrowToShard(path, outcomes) : outcomes;
+  return result(shown, resolved, isDir ? outcomes() : await narrowToShard(shown, outcomes()));
 }
 
 function result(path: string, { spec, streamVersion, toolVersion }: Resolved, tensors: TensorOutcome[]): VerifyResult {

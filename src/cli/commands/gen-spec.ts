@@ -46,14 +46,15 @@ export async function specFromOptions(opts: GenOptions, io: CliIO): Promise<Load
 function decimalInteger(text: string): bigint | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
   if (m === null) return undefined;
-  let digits = `${m[2] ?? ''}${m[3] ?? ''}`.replace(/^0+(?=\d)/, '');
+  let digits = `${m[2] ?? ''}${m[3] ?? ''}`;
   let e = Number(m[4] ?? '0') - (m[3] ?? '').length;
   while (e < 0 && digits.endsWith('0')) {
     digits = digits.slice(0, -1);
     e++;
   }
-  if (e < 0 || e > 400 || digits === '') return e < 0 || e > 400 ? undefined : 0n;
-  const v = BigInt(digits) * 10n ** BigInt(e);
+  // A fraction left, or past any finite float64 (finiteNumber refused those already).
+  if (e < 0 || e > 400) return undefined;
+  const v = BigInt(digits || '0') * 10n ** BigInt(e);
   return m[1] === '-' ? -v : v;
 }
 

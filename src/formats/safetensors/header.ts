@@ -172,6 +172,12 @@ export function shardName(index: number, count: number): string {
   return `model-${pad(index + 1)}-of-${pad(count)}.safetensors`;
 }
 
+/** The shard count a file name gives as shardName writes it (model-0000i-of-0000n.safetensors), or undefined. */
+export function shardCountOfName(file: string): number | undefined {
+  const m = /^model-\d{5}-of-(\d{5})\.safetensors$/.exec(file);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /**
  * Group tensors, in order, into shards whose data stays within `maxBytes` (as transformers'
  * `shard_checkpoint` does: a tensor larger than the limit gets a shard of its own).
